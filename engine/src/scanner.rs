@@ -1,0 +1,440 @@
+//! Per-stream scanning state: the roll buffer, regex caches, pending findings.
+//!
+//! # How a chunk becomes findings
+//! 1. Bytes are copied into a fixed roll buffer (it never grows).
+//! 2. When the buffer is full (or at a boundary: end of stream, or end of line in line mode),
+//!    the Aho-Corasick prefilter finds every keyword occurrence whose end lies in the range not
+//!    yet processed and far enough from the buffer's end that the keyword's window is complete.
+//! 3. Each occurrence runs its rules' regexes inside the window (see [`crate::Engine`]), after
+//!    the rule's previous match, so no span is reported twice. Entropy, validators, placeholder
+//!    and allowlist checks then decide.
+//! 4. Accepted matches wait in `pending`, sorted by start, until no later keyword can produce an
+//!    overlapping match; then they are delivered in order (a generic finding yields to a
+//!    provider finding on the same bytes) with their line and column.
+//! 5. The buffer keeps only what later windows, pending findings and the redactor still need.
+//!
+//! Every step depends on absolute positions only, never on where a chunk ended, which is why
+//! any chunking gives the one-shot result.
+
+use std::collections::VecDeque;
+
+use regex_automata::meta;
+use regex_automata::util::primitives::NonMaxUsize;
+use regex_automata::Input;
+
+use crate::compile::CompiledRule;
+use crate::engine::Engine;
+use crate::entropy::shannon;
+use crate::finding::Finding;
+use crate::placeholder::{is_generic_noise, is_placeholder};
+use crate::rule::AllowTarget;
+use crate::sink::Sink;
+
+/// Bytes processed per buffer fill, beyond the window.
+const BLOCK: usize = 32 * 1024;
+/// Bytes of look-around kept on each side of a window (assertions like `\b` look one byte
+/// beyond a match).
+const LOOK: usize = 4;
+/// Pending findings held without allocating; beyond this (many distinct secrets inside one
+/// window) the queue grows.
+const PENDING_CAPACITY: usize = 1024;
+
+/// Receives what a scan produces. Implemented by plain sinks and by the redactor.
+pub(crate) trait Output {
+    type Error;
+    /// A finding, in start order; `buf` (starting at `buf_abs`) holds every byte from the
+    /// output's [`needs_from`](Output::needs_from) on.
+    fn finding(&mut self, buf: &[u8], buf_abs: u64, f: &Finding<'_>) -> Result<(), Self::Error>;
+    /// Every finding starting before `upto` has been delivered; `buf` starts at `buf_abs`.
+    fn settled(&mut self, _buf: &[u8], _buf_abs: u64, _upto: u64) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    /// The earliest absolute byte this output still needs from the buffer.
+    fn needs_from(&self) -> u64 {
+        u64::MAX
+    }
+}
+
+/// Adapts a public [`Sink`] to [`Output`].
+pub(crate) struct SinkOutput<'s, S>(pub &'s mut S);
+
+impl<S: Sink> Output for SinkOutput<'_, S> {
+    type Error = S::Error;
+    fn finding(&mut self, _: &[u8], _: u64, f: &Finding<'_>) -> Result<(), S::Error> {
+        self.0.finding(f)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Pending {
+    start: u64,
+    rule: u32,
+    end: u64,
+    match_start: u64,
+    match_end: u64,
+}
+
+/// Tracks the line number at a position that only moves forward.
+#[derive(Clone, Copy, Debug)]
+struct LineCursor {
+    pos: u64,
+    line: u64,
+    line_start: u64,
+}
+
+impl LineCursor {
+    const START: LineCursor = LineCursor { pos: 0, line: 1, line_start: 0 };
+
+    /// Moves to `to`, counting newlines in `buf` (which starts at `buf_abs`).
+    fn advance(&mut self, buf: &[u8], buf_abs: u64, to: u64) {
+        if to <= self.pos {
+            return;
+        }
+        let bytes = &buf[(self.pos - buf_abs) as usize..(to - buf_abs) as usize];
+        if let Some(last) = memchr::memrchr(b'\n', bytes) {
+            self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+            self.line_start = self.pos + last as u64 + 1;
+        }
+        self.pos = to;
+    }
+}
+
+/// The buffer as a keyword's window sees it.
+struct Window<'a> {
+    buf: &'a [u8],
+    buf_abs: u64,
+    seg_start: u64,
+    /// Windows are clipped here: the buffer's end (or the segment's end at a boundary).
+    end: u64,
+}
+
+impl Work {
+    /// Searches rule `ri`'s regex in the window of a keyword ending at `kw_end`.
+    fn confirm(&mut self, win: &Window<'_>, rule: &CompiledRule, ri: usize, kw_end: u64) {
+        let reach = (rule.max_len + crate::engine::NEAR) as u64;
+        let mut from = kw_end.saturating_sub(reach).max(win.seg_start).max(self.next[ri]);
+        let to = (kw_end + reach).min(win.end);
+        let nslots = 2 * (rule.secret_group + 1);
+        while from < to {
+            let input = Input::new(win.buf).span((from - win.buf_abs) as usize..(to - win.buf_abs) as usize);
+            let slots = &mut self.slots[..nslots];
+            if rule.regex.search_slots_with(&mut self.caches[ri], &input, slots).is_none() {
+                return;
+            }
+            let (ms, me) = (slots[0].unwrap().get(), slots[1].unwrap().get());
+            let secret = slots[nslots - 2].zip(slots[nslots - 1]).map(|(s, e)| (s.get(), e.get()));
+            let abs = |rel: usize| win.buf_abs + rel as u64;
+            self.next[ri] = if me > ms { abs(me) } else { abs(ms) + 1 };
+            from = self.next[ri];
+            let Some((ss, se)) = secret else { continue };
+            if se <= ss || !self.accept(win.buf, rule, ri, ss..se, ms..me) {
+                continue;
+            }
+            let p = Pending { start: abs(ss), rule: ri as u32, end: abs(se), match_start: abs(ms), match_end: abs(me) };
+            let at = self.pending.partition_point(|q| q < &p);
+            self.pending.insert(at, p);
+        }
+    }
+
+    /// The checks after a regex match: entropy, validator, placeholders, stopwords, allowlist.
+    fn accept(&mut self, buf: &[u8], rule: &CompiledRule, ri: usize, secret: std::ops::Range<usize>, whole: std::ops::Range<usize>) -> bool {
+        let s = &buf[secret];
+        if rule.min_entropy.is_some_and(|min| shannon(s) < min) {
+            return false;
+        }
+        if rule.validator.is_some_and(|v| !v.check(s)) {
+            return false;
+        }
+        if rule.check_placeholders && is_placeholder(s) {
+            return false;
+        }
+        if rule.info.generic && is_generic_noise(s) {
+            return false;
+        }
+        if rule.stopwords.as_ref().is_some_and(|ac| ac.is_match(s)) {
+            return false;
+        }
+        let target = match rule.allow_target {
+            AllowTarget::Secret => s,
+            AllowTarget::Match => &buf[whole],
+        };
+        !rule
+            .allow_regexes
+            .iter()
+            .zip(self.allow_caches[ri].iter_mut())
+            .any(|(re, cache)| re.search_with(cache, &Input::new(target).earliest(true)).is_some())
+    }
+
+}
+
+/// Scratch for confirming candidates, split from the buffer so both can be borrowed at once.
+struct Work {
+    caches: Vec<meta::Cache>,
+    allow_caches: Vec<Vec<meta::Cache>>,
+    slots: Vec<Option<NonMaxUsize>>,
+    /// Per rule: the next match must start at or after this (end of its previous match).
+    next: Vec<u64>,
+    pending: VecDeque<Pending>,
+}
+
+/// Scans one stream at a time. Create with [`Engine::scanner`]; reuse across streams.
+///
+/// Memory is fixed at creation: a roll buffer of [`Engine::window`] plus 32 KiB, one regex
+/// cache per rule, and a queue for pending findings. Feeding and finishing do not allocate
+/// (the pending queue grows only if more than 1,024 findings are undecided at once).
+pub struct Scanner {
+    engine: Engine,
+    buf: Box<[u8]>,
+    /// Absolute offset of `buf[0]`.
+    buf_abs: u64,
+    /// Valid bytes in `buf`.
+    len: usize,
+    /// Every keyword occurrence ending at or before this has been processed.
+    done: u64,
+    /// Windows never reach before this (0, or the start of the current line in line mode).
+    seg_start: u64,
+    line_mode: bool,
+    work: Work,
+    /// End of the furthest provider (non-generic) finding delivered, for generic suppression.
+    specific_end: u64,
+    /// End of the furthest generic finding delivered.
+    generic_end: u64,
+    lines: LineCursor,
+}
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner").field("position", &self.position()).field("line_mode", &self.line_mode).finish()
+    }
+}
+
+impl Scanner {
+    pub(crate) fn new(engine: Engine) -> Scanner {
+        let inner = &engine.0;
+        let cap = BLOCK + 3 * inner.reach + 4 * LOOK + 64;
+        let caches: Vec<meta::Cache> = inner.rules.iter().map(|r| r.regex.create_cache()).collect();
+        let allow_caches = inner.rules.iter().map(|r| r.allow_regexes.iter().map(|a| a.create_cache()).collect()).collect();
+        let max_slots = inner.rules.iter().map(|r| 2 * (r.secret_group + 1)).max().unwrap_or(2);
+        let mut s = Scanner {
+            buf: vec![0u8; cap].into_boxed_slice(),
+            buf_abs: 0,
+            len: 0,
+            done: 0,
+            seg_start: 0,
+            line_mode: false,
+            work: Work {
+                caches,
+                allow_caches,
+                slots: vec![None; max_slots],
+                next: vec![0; inner.rules.len()],
+                pending: VecDeque::with_capacity(PENDING_CAPACITY),
+            },
+            specific_end: 0,
+            generic_end: 0,
+            lines: LineCursor::START,
+            engine,
+        };
+        s.warm_up();
+        s
+    }
+
+    /// Runs each rule on its own examples once, so that the regex engines' internal stacks
+    /// reach their working size here rather than during the first `feed`.
+    fn warm_up(&mut self) {
+        let engine = self.engine.clone();
+        for (i, rule) in engine.0.rules.iter().enumerate() {
+            for ex in rule.warm_up.iter() {
+                let n = 2 * (rule.secret_group + 1);
+                let w = &mut self.work;
+                let _ = rule.regex.search_slots_with(&mut w.caches[i], &Input::new(ex.as_bytes()), &mut w.slots[..n]);
+                for (a, cache) in rule.allow_regexes.iter().zip(w.allow_caches[i].iter_mut()) {
+                    let _ = a.search_with(cache, &Input::new(ex.as_bytes()));
+                }
+            }
+        }
+    }
+
+    /// In line mode every `\n` ends a segment: no match crosses it, and everything before it
+    /// is decided (and, for a redactor, written) as soon as it arrives. For log streams.
+    /// Takes effect for the next stream; call before the first `feed`.
+    pub fn set_line_mode(&mut self, yes: bool) -> &mut Self {
+        self.line_mode = yes;
+        self
+    }
+
+    /// The engine this scanner uses.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Bytes fed so far in the current stream.
+    pub fn position(&self) -> u64 {
+        self.buf_abs + self.len as u64
+    }
+
+    /// Forgets the current stream (without reporting what is pending) and starts a new one.
+    pub fn reset(&mut self) {
+        self.buf_abs = 0;
+        self.len = 0;
+        self.done = 0;
+        self.seg_start = 0;
+        self.work.next.iter_mut().for_each(|n| *n = 0);
+        self.work.pending.clear();
+        self.specific_end = 0;
+        self.generic_end = 0;
+        self.lines = LineCursor::START;
+    }
+
+    /// Feeds the next chunk of the stream. Findings are delivered once decided, which may be
+    /// up to [`Engine::window`] bytes later.
+    ///
+    /// # Errors
+    /// Only the sink's own error.
+    pub fn feed<S: Sink>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), S::Error> {
+        self.feed_to(chunk, &mut SinkOutput(sink))
+    }
+
+    /// Ends the stream: delivers every remaining finding, then resets for the next stream.
+    ///
+    /// # Errors
+    /// Only the sink's own error.
+    pub fn finish<S: Sink>(&mut self, sink: &mut S) -> Result<(), S::Error> {
+        self.finish_to(&mut SinkOutput(sink))
+    }
+
+    /// Scans a whole buffer as one stream: `feed` then `finish`.
+    ///
+    /// # Errors
+    /// Only the sink's own error.
+    pub fn scan<S: Sink>(&mut self, data: &[u8], sink: &mut S) -> Result<(), S::Error> {
+        self.reset();
+        self.feed(data, sink)?;
+        self.finish(sink)
+    }
+
+    pub(crate) fn feed_to<O: Output>(&mut self, mut chunk: &[u8], out: &mut O) -> Result<(), O::Error> {
+        while !chunk.is_empty() {
+            if self.len == self.buf.len() {
+                self.process(false, out)?;
+                self.compact(out);
+            }
+            let room = self.buf.len() - self.len;
+            let mut take = room.min(chunk.len());
+            let mut boundary = false;
+            if self.line_mode {
+                if let Some(nl) = memchr::memchr(b'\n', &chunk[..take]) {
+                    take = nl + 1;
+                    boundary = true;
+                }
+            }
+            self.buf[self.len..self.len + take].copy_from_slice(&chunk[..take]);
+            self.len += take;
+            chunk = &chunk[take..];
+            if boundary {
+                self.process(true, out)?;
+                self.seg_start = self.position();
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish_to<O: Output>(&mut self, out: &mut O) -> Result<(), O::Error> {
+        self.process(true, out)?;
+        self.reset();
+        Ok(())
+    }
+
+    /// Processes keyword occurrences up to the commit point and delivers what is decided.
+    /// `boundary`: the buffer's end is the end of a segment (end of stream or of a line).
+    fn process<O: Output>(&mut self, boundary: bool, out: &mut O) -> Result<(), O::Error> {
+        let reach = self.engine.0.reach as u64;
+        let end = self.position();
+        let commit = if boundary { end } else { end.saturating_sub(reach + LOOK as u64) };
+        if commit > self.done {
+            self.find_candidates(commit, end);
+            self.done = commit;
+        }
+        // Later keyword occurrences end after `commit`, so their matches start after
+        // `commit - reach`: anything ending before that can no longer be overlapped.
+        let decided = if boundary { u64::MAX } else { commit.saturating_sub(reach) };
+        self.deliver(decided, out)?;
+        let settled = match self.work.pending.front() {
+            Some(p) => p.start.min(decided),
+            None => decided.min(end),
+        };
+        out.settled(&self.buf[..self.len], self.buf_abs, settled)
+    }
+
+    /// Runs the prefilter over keyword ends in `(done, commit]` and confirms each occurrence.
+    fn find_candidates(&mut self, commit: u64, end: u64) {
+        let engine = self.engine.clone();
+        let inner = &engine.0;
+        let lo = self.done.saturating_sub(inner.max_keyword_len as u64).max(self.seg_start).max(self.buf_abs);
+        let (lo_rel, hi_rel) = ((lo - self.buf_abs) as usize, (commit - self.buf_abs) as usize);
+        let input = aho_corasick::Input::new(&self.buf[..hi_rel]).span(lo_rel..hi_rel);
+        let mut state = aho_corasick::automaton::OverlappingState::start();
+        loop {
+            inner.prefilter.find_overlapping(input.clone(), &mut state);
+            let Some(m) = state.get_match() else { break };
+            let kw_end = self.buf_abs + m.end() as u64;
+            if kw_end <= self.done {
+                continue;
+            }
+            for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
+                let window = Window { buf: &self.buf[..self.len], buf_abs: self.buf_abs, seg_start: self.seg_start, end };
+                self.work.confirm(&window, &inner.rules[ri as usize], ri as usize, kw_end);
+            }
+        }
+    }
+
+    /// Delivers pending findings that end at or before `decided`, in start order.
+    fn deliver<O: Output>(&mut self, decided: u64, out: &mut O) -> Result<(), O::Error> {
+        let engine = self.engine.clone();
+        while let Some(&p) = self.work.pending.front() {
+            if p.end > decided {
+                break;
+            }
+            self.work.pending.pop_front();
+            let rule = &engine.0.rules[p.rule as usize];
+            if rule.info.generic {
+                // A generic finding yields to any provider finding on the same bytes (all of
+                // which are known by now) and to an earlier generic one.
+                let overlapped_later = self.work.pending.iter().take_while(|q| q.start < p.end).any(|q| !engine.0.rules[q.rule as usize].info.generic);
+                if self.specific_end > p.start || self.generic_end > p.start || overlapped_later {
+                    continue;
+                }
+                self.generic_end = self.generic_end.max(p.end);
+            } else {
+                self.specific_end = self.specific_end.max(p.end);
+            }
+            self.lines.advance(&self.buf[..self.len], self.buf_abs, p.start);
+            let rel = |a: u64| (a - self.buf_abs) as usize;
+            let f = Finding {
+                rule_index: p.rule as usize,
+                rule: &rule.info,
+                span: p.start..p.end,
+                match_span: (p.match_start, p.match_end),
+                line: self.lines.line,
+                column: p.start - self.lines.line_start + 1,
+                secret: &self.buf[rel(p.start)..rel(p.end)],
+            };
+            out.finding(&self.buf[..self.len], self.buf_abs, &f)?;
+        }
+        Ok(())
+    }
+
+    /// Drops bytes no window, pending finding or output needs any more.
+    fn compact<O: Output>(&mut self, out: &O) {
+        let reach = self.engine.0.reach as u64;
+        let mut keep_from = self.done.saturating_sub(reach + LOOK as u64).min(out.needs_from());
+        if let Some(p) = self.work.pending.front() {
+            keep_from = keep_from.min(p.start);
+        }
+        let keep_from = keep_from.max(self.buf_abs);
+        self.lines.advance(&self.buf[..self.len], self.buf_abs, keep_from);
+        let drop = (keep_from - self.buf_abs) as usize;
+        self.buf.copy_within(drop..self.len, 0);
+        self.len -= drop;
+        self.buf_abs = keep_from;
+    }
+}

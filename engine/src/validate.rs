@@ -1,0 +1,204 @@
+//! Structural checks a secret must pass after its regex matched.
+//!
+//! A validator rejects lookalikes that the provider's format rules out: a wrong checksum, a JWT
+//! whose header is not JSON, a PEM body that is not base64. Every check here runs without
+//! allocating (stack buffers only), because it runs while a stream is being fed.
+
+use base64::Engine as _;
+
+/// A named structural check. Rules refer to these by name in `validator = "..."`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Validator {
+    /// GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm (`npm_`) tokens: the last six
+    /// characters are the base62 CRC32 of the 30 random characters after the 4-byte prefix.
+    Crc32Base62,
+    /// A JWT: three (or five, for JWE) base64url parts, the first decoding to a JSON object
+    /// that names an `alg`.
+    Jwt,
+    /// The body of a PEM block (between the BEGIN and END lines) is valid base64, possibly
+    /// after RFC 1421 headers such as `Proc-Type`.
+    PemBody,
+    /// The secret is valid standard or URL-safe base64 of at least 12 bytes decoded.
+    Base64,
+    /// A credit-card-style Luhn check over the digits (used by some provider ids).
+    Luhn,
+}
+
+impl Validator {
+    /// All validators with their names, for listings and error messages.
+    pub const ALL: &'static [(&'static str, Validator)] = &[
+        ("crc32-base62", Validator::Crc32Base62),
+        ("jwt", Validator::Jwt),
+        ("pem-body", Validator::PemBody),
+        ("base64", Validator::Base64),
+        ("luhn", Validator::Luhn),
+    ];
+
+    /// Looks a validator up by its name.
+    pub fn from_name(name: &str) -> Option<Validator> {
+        Validator::ALL.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+    }
+
+    /// Whether `secret` passes the check.
+    pub fn check(self, secret: &[u8]) -> bool {
+        match self {
+            Validator::Crc32Base62 => crc32_base62(secret),
+            Validator::Jwt => jwt(secret),
+            Validator::PemBody => pem_body(secret),
+            Validator::Base64 => base64_any(secret),
+            Validator::Luhn => luhn(secret),
+        }
+    }
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+fn crc32_base62(token: &[u8]) -> bool {
+    // prefix (4) + 30 random + 6 checksum
+    if token.len() != 40 {
+        return false;
+    }
+    let body = &token[4..34];
+    let mut n = crc32fast::hash(body) as u64;
+    let mut want = [b'0'; 6];
+    for slot in want.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    n == 0 && token[34..] == want
+}
+
+fn jwt(token: &[u8]) -> bool {
+    let mut parts = token.split(|&b| b == b'.');
+    let Some(header) = parts.next() else { return false };
+    let rest = parts.count();
+    if rest != 2 && rest != 4 {
+        return false;
+    }
+    let mut buf = [0u8; 1024];
+    let header = trim_padding(header);
+    let Ok(n) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(header, &mut buf) else {
+        return false;
+    };
+    let json = trim_ascii(&buf[..n]);
+    json.first() == Some(&b'{') && json.last() == Some(&b'}') && memchr::memmem::find(json, b"\"alg\"").is_some()
+}
+
+fn pem_body(block: &[u8]) -> bool {
+    // Skip the BEGIN line, RFC 1421 headers (`Name: value`), stop at the END line.
+    let mut lines = block.split(|&b| b == b'\n').map(trim_ascii);
+    if !lines.next().is_some_and(|l| l.starts_with(b"-----BEGIN")) {
+        return false;
+    }
+    let mut body_bytes = 0usize;
+    let mut quad = 0usize;
+    let mut seen_pad = false;
+    for line in lines {
+        if line.starts_with(b"-----END") {
+            return body_bytes >= 32 && quad % 4 == 0;
+        }
+        if line.is_empty() || (body_bytes == 0 && memchr::memchr(b':', line).is_some()) {
+            continue; // blank line or an encapsulated header
+        }
+        for &b in line {
+            match b {
+                b'=' => seen_pad = true,
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if !seen_pad => body_bytes += 1,
+                _ => return false,
+            }
+            quad += 1;
+        }
+    }
+    // No END line inside the match: accept a body that is long enough and clean so far.
+    body_bytes >= 32
+}
+
+fn base64_any(s: &[u8]) -> bool {
+    let mut buf = [0u8; 3072];
+    let s = trim_padding(s);
+    if s.len() > 4096 {
+        return false;
+    }
+    let mut ok = |engine: &base64::engine::GeneralPurpose| engine.decode_slice(s, &mut buf).map(|n| n >= 12).unwrap_or(false);
+    ok(&base64::engine::general_purpose::STANDARD_NO_PAD) || ok(&base64::engine::general_purpose::URL_SAFE_NO_PAD)
+}
+
+fn luhn(s: &[u8]) -> bool {
+    let mut sum = 0u32;
+    let mut count = 0;
+    for (i, &b) in s.iter().rev().filter(|b| b.is_ascii_digit()).enumerate() {
+        let mut d = (b - b'0') as u32;
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+        count += 1;
+    }
+    count >= 2 && sum % 10 == 0
+}
+
+fn trim_padding(s: &[u8]) -> &[u8] {
+    let end = s.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
+    &s[..end]
+}
+
+fn trim_ascii(s: &[u8]) -> &[u8] {
+    let start = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    &s[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn github_like(prefix: &str, random: &str) -> String {
+        let mut n = crc32fast::hash(random.as_bytes()) as u64;
+        let mut sum = [b'0'; 6];
+        for slot in sum.iter_mut().rev() {
+            *slot = BASE62[(n % 62) as usize];
+            n /= 62;
+        }
+        format!("{prefix}{random}{}", std::str::from_utf8(&sum).unwrap())
+    }
+
+    #[test]
+    fn crc32_accepts_valid_and_rejects_one_changed_char() {
+        let tok = github_like("ghp_", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123");
+        assert!(Validator::Crc32Base62.check(tok.as_bytes()));
+        let mut bad = tok.into_bytes();
+        bad[10] = if bad[10] == b'x' { b'y' } else { b'x' };
+        assert!(!Validator::Crc32Base62.check(&bad));
+    }
+
+    #[test]
+    fn jwt_needs_json_header_with_alg() {
+        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let good = format!("{}.{}.{}", enc(r#"{"alg":"HS256","typ":"JWT"}"#), enc(r#"{"sub":"1"}"#), "c2lnbmF0dXJl");
+        assert!(Validator::Jwt.check(good.as_bytes()));
+        let bad = format!("{}.{}.{}", enc("not json at all"), enc("{}"), "c2ln");
+        assert!(!Validator::Jwt.check(bad.as_bytes()));
+        assert!(!Validator::Jwt.check(b"eyJhbGciOi.only-two"));
+    }
+
+    #[test]
+    fn pem_body_must_be_base64() {
+        let body = "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\naFd2mXkq3nK1sV4Bd8pZrYtQe1w0u9Gx3c5m7n8o9p0q1r2s3t4u5v6w7x8y9z0A\n";
+        let good = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----");
+        assert!(Validator::PemBody.check(good.as_bytes()));
+        let bad = "-----BEGIN RSA PRIVATE KEY-----\nthis is * not base64 at all, just words and stuff!!\n-----END RSA PRIVATE KEY-----";
+        assert!(!Validator::PemBody.check(bad.as_bytes()));
+    }
+
+    #[test]
+    fn luhn_and_names() {
+        assert!(Validator::Luhn.check(b"79927398713"));
+        assert!(!Validator::Luhn.check(b"79927398710"));
+        assert_eq!(Validator::from_name("jwt"), Some(Validator::Jwt));
+        assert_eq!(Validator::from_name("nope"), None);
+    }
+}
