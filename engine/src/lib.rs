@@ -46,6 +46,7 @@ mod engine;
 pub mod entropy;
 mod error;
 mod finding;
+pub mod gitleaks;
 pub mod placeholder;
 mod redact;
 pub mod rule;
