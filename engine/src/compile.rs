@@ -4,7 +4,8 @@
 //! gitleaks' Go regexes), any byte may match, `^`/`$` are line anchors (CRLF aware), and the
 //! lazy DFA is off. The last point is what makes feeding allocation-free: a lazy DFA allocates
 //! each state it discovers, while a full DFA (built here, when it fits the size limit), the
-//! one-pass DFA and the PikeVM work in memory sized when a [`crate::Scanner`] is created.
+//! one-pass DFA and the PikeVM work in memory sized when a [`crate::Scanner`] is created
+//! (the bounded backtracker is off for the same reason: it sizes its scratch per haystack).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex_automata::meta;
@@ -70,6 +71,9 @@ fn meta_config() -> meta::Config {
     meta::Config::new()
         .utf8_empty(false)
         .hybrid(false)
+        // The bounded backtracker grows its visited set with the haystack; the PikeVM (and the
+        // one-pass DFA, where it applies) find capture groups in fixed memory instead.
+        .backtrack(false)
         .dfa(true)
         .dfa_size_limit(Some(DFA_SIZE_LIMIT))
         .dfa_state_limit(Some(DFA_STATE_LIMIT))

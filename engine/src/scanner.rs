@@ -212,8 +212,15 @@ impl Scanner {
     pub(crate) fn new(engine: Engine) -> Scanner {
         let inner = &engine.0;
         let cap = BLOCK + 3 * inner.reach + 4 * LOOK + 64;
-        let caches: Vec<meta::Cache> = inner.rules.iter().map(|r| r.regex.create_cache()).collect();
-        let allow_caches = inner.rules.iter().map(|r| r.allow_regexes.iter().map(|a| a.create_cache()).collect()).collect();
+        // `reset` makes the meta regex create every engine's scratch now; otherwise it would do
+        // so lazily, on the first search that needs it, in the middle of a `feed`.
+        let cache = |re: &meta::Regex| {
+            let mut c = re.create_cache();
+            c.reset(re);
+            c
+        };
+        let caches: Vec<meta::Cache> = inner.rules.iter().map(|r| cache(&r.regex)).collect();
+        let allow_caches = inner.rules.iter().map(|r| r.allow_regexes.iter().map(cache).collect()).collect();
         let max_slots = inner.rules.iter().map(|r| 2 * (r.secret_group + 1)).max().unwrap_or(2);
         let mut s = Scanner {
             buf: vec![0u8; cap].into_boxed_slice(),
