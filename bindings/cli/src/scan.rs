@@ -380,7 +380,8 @@ pub fn run(args: ScanArgs) -> u8 {
             hits.len() - secrets,
         );
         if history {
-            summary.push_str(" in git history");
+            let what = if args.staged { "staged changes" } else { "git history" };
+            summary.push_str(&format!(" in {what} ({} file diff(s))", ctx.files.load(Ordering::Relaxed)));
         } else {
             summary.push_str(&format!(
                 " in {} file(s), {} bytes",
