@@ -174,8 +174,14 @@ pub fn redact_json_line(line: &[u8], strings: &mut Redactor) -> Option<Vec<u8>> 
     let mut out = Vec::with_capacity(line.len());
     let mut i = 0;
     let mut copied = 0;
+    // The member name a string value belongs to, so `{"password": "..."}` is scanned as
+    // `password=...` and name-based (generic) rules see the name.
+    let mut member: Option<String> = None;
     while i < body.len() {
         if body[i] != b'"' {
+            if !body[i].is_ascii_whitespace() && body[i] != b':' {
+                member = None;
+            }
             i += 1;
             continue;
         }
@@ -189,9 +195,14 @@ pub fn redact_json_line(line: &[u8], strings: &mut Redactor) -> Option<Vec<u8>> 
         i = end;
         let token = &body[start..end];
         let Ok(value) = serde_json::from_slice::<String>(token) else { continue };
-        let mut redacted = Vec::with_capacity(value.len());
-        // Writing to a Vec cannot fail.
-        let _ = strings.feed(value.as_bytes(), &mut redacted).and_then(|_| strings.finish(&mut redacted));
+        let is_name = body[end..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':');
+        let redacted = match member.take().filter(|_| !is_name) {
+            Some(name) => redact_member(strings, &name, &value),
+            None => redact_str(strings, value.as_bytes()),
+        };
+        if is_name {
+            member = Some(value.clone());
+        }
         if redacted != value.as_bytes() {
             out.extend_from_slice(&body[copied..start]);
             let s = String::from_utf8_lossy(&redacted);
@@ -201,4 +212,22 @@ pub fn redact_json_line(line: &[u8], strings: &mut Redactor) -> Option<Vec<u8>> 
     }
     out.extend_from_slice(&line[copied..]);
     Some(out)
+}
+
+fn redact_str(r: &mut Redactor, s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    // Writing to a Vec cannot fail.
+    let _ = r.feed(s, &mut out).and_then(|_| r.finish(&mut out));
+    out
+}
+
+/// Redacts a member's string value with its name in front (`name=value`), keeping only the
+/// value part; falls back to the value alone if the name itself was touched.
+fn redact_member(r: &mut Redactor, name: &str, value: &str) -> Vec<u8> {
+    let prefix = format!("{name}=");
+    let joined = redact_str(r, format!("{prefix}{value}").as_bytes());
+    match joined.strip_prefix(prefix.as_bytes()) {
+        Some(v) => v.to_vec(),
+        None => redact_str(r, value.as_bytes()),
+    }
 }

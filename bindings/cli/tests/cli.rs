@@ -607,6 +607,12 @@ fn redact_json_lines_stay_json() {
     assert_eq!(last["escaped"], "a\nb [REDACTED:aws-access-key-id]");
     assert!(!r.out.contains(&k));
     assert!(r.err.contains("4 secret(s) redacted"), "{}", r.err);
+
+    // A member's name is scanned with its value (`name=value`), so name-based rules work.
+    let ours = fixture("ours.toml");
+    let input = "{\"user\": \"bob\", \"acme_pass\": \"Zq8vN3pXr5tYw2kL\", \"acme_pass_hint\": 7}\n";
+    let r = run(bin().args(["redact", "--no-config", "--format", "json", "--rules", ours.to_str().unwrap()]), Some(input.as_bytes()));
+    assert_eq!(r.out, "{\"user\": \"bob\", \"acme_pass\": \"[REDACTED:acme-member-password]\", \"acme_pass_hint\": 7}\n", "{}", r.err);
 }
 
 #[test]
