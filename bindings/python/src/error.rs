@@ -1,0 +1,42 @@
+//! Every engine error becomes a Python exception here, and only here.
+//!
+//! The exception classes are real Python classes (`secretsift/errors.py`), so they can inherit
+//! from both `SecretsiftError` and `ValueError` and carry typed attributes. One `match` arm per
+//! [`BuildErrorKind`] decides the class and the stable `code`.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
+use secretsift::{BuildError, BuildErrorKind};
+
+static RULESET_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Converts a rule-loading or compilation error into `secretsift.RulesetError`.
+pub(crate) fn build_error(py: Python<'_>, e: &BuildError) -> PyErr {
+    let code = match e.kind() {
+        BuildErrorKind::Syntax => "syntax",
+        BuildErrorKind::Regex => "regex",
+        BuildErrorKind::NoKeyword => "no-keyword",
+        BuildErrorKind::DuplicateId => "duplicate-id",
+        BuildErrorKind::UnknownValidator => "unknown-validator",
+        BuildErrorKind::InvalidValue => "invalid-value",
+        BuildErrorKind::Limit => "limit",
+        // A kind added to the engine later: its own code, same class.
+        other => other.code(),
+    };
+    let message = e.to_string();
+    let make = || -> PyResult<PyErr> {
+        let cls = RULESET_ERROR.import(py, "secretsift.errors", "RulesetError")?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("rule_id", e.rule_id())?;
+        kwargs.set_item("field", e.field())?;
+        kwargs.set_item("code", code)?;
+        kwargs.set_item("origin", e.origin())?;
+        kwargs.set_item("line", e.line())?;
+        let exc = cls.call((message.as_str(),), Some(&kwargs))?;
+        Ok(PyErr::from_value(exc))
+    };
+    // Only if the Python half of the package is missing (the native module loaded alone).
+    make().unwrap_or_else(|_| PyValueError::new_err(format!("{message} [{code}]")))
+}
