@@ -11,6 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::Ordering;
+use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 
 use secretsift::Scanner;
@@ -76,7 +77,7 @@ fn unquote(p: &[u8]) -> String {
 }
 
 /// Scans history (`staged == false`: every commit from every ref) or the index.
-pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, hits: &mut Vec<Hit>) -> Result<(), String> {
+pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, threads: usize, hits: &mut Vec<Hit>) -> Result<(), String> {
     let top = toplevel(repo)?;
     let top_abs = top.canonicalize().unwrap_or(top.clone());
     let mut cmd = git(repo);
@@ -97,8 +98,46 @@ pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, hits: &mut Vec<Hit>) -> Result
         let _ = stderr.read_to_string(&mut s);
         s
     });
-    let mut reader = BufReader::with_capacity(256 * 1024, child.stdout.take().expect("piped"));
-    let mut scanner = ctx.engine.scanner();
+    let reader = BufReader::with_capacity(256 * 1024, child.stdout.take().expect("piped"));
+    // The parser (this thread) hands each file diff to `threads` scanning workers; the bounded
+    // queue keeps memory at a few diffs.
+    let found = std::sync::Mutex::new(Vec::new());
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(FileDiff, Option<Arc<CommitInfo>>)>(2 * threads.max(1));
+    let rx = std::sync::Mutex::new(rx);
+    let parsed = std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let (rx, found, top_abs) = (&rx, &found, &top_abs);
+            scope.spawn(move || {
+                let mut scanner = ctx.engine.scanner();
+                loop {
+                    let job = rx.lock().expect("queue lock").recv();
+                    let Ok((diff, commit)) = job else { break };
+                    let h = scan_diff(diff, &mut scanner, ctx, top_abs, commit);
+                    if !h.is_empty() {
+                        found.lock().expect("hits lock").extend(h);
+                    }
+                }
+            });
+        }
+        // Dropping the sender when parsing ends is what stops the workers.
+        let tx = tx;
+        parse(reader, &tx)
+    });
+    hits.extend(found.into_inner().expect("hits lock"));
+    let files = parsed.map_err(|e| format!("{}: reading git output: {e}", repo.display()))?;
+    let status = child.wait().map_err(|e| format!("{}: git: {e}", repo.display()))?;
+    let err = err_reader.join().unwrap_or_default();
+    ctx.files.fetch_add(files, Ordering::Relaxed);
+    if !status.success() {
+        let why = err.trim().replace('\n', " ");
+        return Err(format!("{}: git {} failed ({why})", repo.display(), if staged { "diff --cached" } else { "log" }));
+    }
+    Ok(())
+}
+
+/// Parses `git log -p` / `git diff` output, sending each file's added lines to `tx`. Returns
+/// the number of file diffs sent.
+fn parse(mut reader: impl BufRead, tx: &SyncSender<(FileDiff, Option<Arc<CommitInfo>>)>) -> std::io::Result<u64> {
     let mut commit: Option<Arc<CommitInfo>> = None;
     let mut file: Option<FileDiff> = None;
     let mut in_hunk = false;
@@ -107,7 +146,7 @@ pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, hits: &mut Vec<Hit>) -> Result
     let mut files = 0u64;
     loop {
         line.clear();
-        let n = reader.read_until(b'\n', &mut line).map_err(|e| format!("{}: reading git output: {e}", repo.display()))?;
+        let n = reader.read_until(b'\n', &mut line)?;
         if n == 0 {
             break;
         }
@@ -133,12 +172,12 @@ pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, hits: &mut Vec<Hit>) -> Result
             }
         }
         if line.starts_with(COMMIT_MARK) {
-            flush(&mut file, &mut scanner, ctx, &top_abs, hits, &mut files, &commit);
+            send(&mut file, tx, &mut files, &commit);
             let rest = String::from_utf8_lossy(&line[COMMIT_MARK.len()..]).trim().to_string();
             let (id, date) = rest.split_once(' ').unwrap_or((rest.as_str(), ""));
             commit = Some(Arc::new(CommitInfo { id: id.to_string(), author_date: date.to_string() }));
         } else if line.starts_with(b"diff --git ") {
-            flush(&mut file, &mut scanner, ctx, &top_abs, hits, &mut files, &commit);
+            send(&mut file, tx, &mut files, &commit);
             in_hunk = false;
         } else if let Some(p) = line.strip_prefix(b"+++ ") {
             let p = p.strip_suffix(b"\n").unwrap_or(p);
@@ -162,44 +201,34 @@ pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, hits: &mut Vec<Hit>) -> Result
             in_hunk = true;
         }
     }
-    flush(&mut file, &mut scanner, ctx, &top_abs, hits, &mut files, &commit);
-    let status = child.wait().map_err(|e| format!("{}: git: {e}", repo.display()))?;
-    let err = err_reader.join().unwrap_or_default();
-    ctx.files.fetch_add(files, Ordering::Relaxed);
-    if !status.success() {
-        let why = err.trim().replace('\n', " ");
-        return Err(format!("{}: git {} failed ({why})", repo.display(), if staged { "diff --cached" } else { "log" }));
-    }
-    Ok(())
+    send(&mut file, tx, &mut files, &commit);
+    Ok(files)
 }
 
-fn flush(
-    file: &mut Option<FileDiff>,
-    scanner: &mut Scanner,
-    ctx: &Ctx,
-    top: &Path,
-    hits: &mut Vec<Hit>,
-    files: &mut u64,
-    commit: &Option<Arc<CommitInfo>>,
-) {
-    let Some(f) = file.take() else { return };
-    if f.text.is_empty() {
-        return;
+fn send(file: &mut Option<FileDiff>, tx: &SyncSender<(FileDiff, Option<Arc<CommitInfo>>)>, files: &mut u64, commit: &Option<Arc<CommitInfo>>) {
+    if let Some(f) = file.take().filter(|f| !f.text.is_empty()) {
+        *files += 1;
+        // Workers only stop when the queue closes, so sending cannot fail.
+        let _ = tx.send((f, commit.clone()));
     }
+}
+
+/// Scans one file diff; returns its hits (allowlisted paths, binary content and allow
+/// comments already applied).
+fn scan_diff(f: FileDiff, scanner: &mut Scanner, ctx: &Ctx, top: &Path, commit: Option<Arc<CommitInfo>>) -> Vec<Hit> {
     if ctx.allow.as_ref().is_some_and(|a| a.is_allowed(&top.join(&f.path), false)) {
-        return;
+        return Vec::new();
     }
     if !ctx.include_binary && memchr::memchr(0, &f.text).is_some() {
         ctx.binary_skipped.fetch_add(1, Ordering::Relaxed);
-        return;
+        return Vec::new();
     }
-    *files += 1;
     ctx.bytes.fetch_add(f.text.len() as u64, Ordering::Relaxed);
     let lines = &f.lines;
     let map = |l: u64| lines.get((l as usize).saturating_sub(1)).copied().unwrap_or(l);
-    let mut sink = HitSink { path: &f.path, show: ctx.show_secrets, line_map: map, commit: commit.clone(), hits: Vec::new() };
+    let mut sink = HitSink { path: &f.path, show: ctx.show_secrets, line_map: map, commit, hits: Vec::new() };
     let Ok(()) = scanner.scan(&f.text, &mut sink);
     // Allowed lines are lines of the diff stream; hits carry file lines, so map them first.
     let allowed: Vec<u64> = f.allowed.iter().map(|&l| map(l)).collect();
-    hits.extend(sink.hits.into_iter().filter(|h| !allowed.contains(&h.line)));
+    sink.hits.into_iter().filter(|h| !allowed.contains(&h.line)).collect()
 }

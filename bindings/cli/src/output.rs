@@ -202,7 +202,12 @@ pub fn sarif(engine: &Engine, hits: &[Hit]) -> Value {
             let publishable = r.kind == secretsift::Kind::Publishable;
             let desc = if r.description.is_empty() { format!("{} secret", r.provider) } else { r.description.clone() };
             let mut tags = vec!["security".to_string(), "secret".to_string()];
-            tags.extend(r.tags.iter().cloned());
+            for t in &r.tags {
+                // SARIF requires unique tags.
+                if !tags.contains(t) {
+                    tags.push(t.clone());
+                }
+            }
             json!({
                 "id": r.id,
                 "name": r.id,

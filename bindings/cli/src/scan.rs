@@ -281,7 +281,7 @@ pub fn run(args: ScanArgs) -> u8 {
     let mut hits: Vec<Hit> = Vec::new();
     if history {
         let repo = args.git.clone().unwrap_or_else(|| PathBuf::from("."));
-        if let Err(e) = crate::git::scan(&repo, args.staged, &ctx, &mut hits) {
+        if let Err(e) = crate::git::scan(&repo, args.staged, &ctx, args.threads.unwrap_or_else(rayon::current_num_threads), &mut hits) {
             ctx.error(e);
         }
     } else {
@@ -339,8 +339,9 @@ pub fn run(args: ScanArgs) -> u8 {
         hits.extend(found.into_iter().flatten());
     }
 
+    let commit_key = |h: &Hit| h.commit.as_ref().map(|c| (c.author_date.clone(), c.id.clone()));
     hits.sort_by(|a, b| {
-        (a.commit.is_some(), &a.path, a.line, a.column, a.rule_index).cmp(&(b.commit.is_some(), &b.path, b.line, b.column, b.rule_index))
+        (&a.path, a.line, a.column, a.rule_index, commit_key(a)).cmp(&(&b.path, b.line, b.column, b.rule_index, commit_key(b)))
     });
     let before_baseline = hits.len();
     if let Some(b) = &baseline {
