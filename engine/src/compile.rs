@@ -10,6 +10,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex_automata::meta;
 use regex_automata::util::syntax;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, Look};
 
 use crate::error::{BuildError, BuildErrorKind};
@@ -61,27 +62,33 @@ pub(crate) struct CompiledRule {
     pub keywords: Vec<String>,
     /// The rule's examples: run once when a scanner is created to size regex scratch.
     pub warm_up: Vec<String>,
+    /// `Some(flags)` when every match of the regex begins with one of the rule's keywords:
+    /// then the regex runs anchored at the start of each occurrence of a flagged keyword
+    /// (`flags[i]` for `keywords[i]`) and needs no window search and no full DFA.
+    pub anchors: Option<Vec<bool>>,
 }
 
 pub(crate) fn syntax_config() -> syntax::Config {
     syntax::Config::new().unicode(false).utf8(false).multi_line(true).crlf(true)
 }
 
-fn meta_config() -> meta::Config {
+fn meta_config(anchored: bool) -> meta::Config {
     meta::Config::new()
+        // An anchored rule only ever runs anchored searches over one match length, where the
+        // one-pass DFA or the PikeVM suffice; building a full DFA would cost start-up time.
+        .dfa(!anchored)
         .utf8_empty(false)
         .hybrid(false)
         // The bounded backtracker grows its visited set with the haystack; the PikeVM (and the
         // one-pass DFA, where it applies) find capture groups in fixed memory instead.
         .backtrack(false)
-        .dfa(true)
         .dfa_size_limit(Some(DFA_SIZE_LIMIT))
         .dfa_state_limit(Some(DFA_STATE_LIMIT))
         .nfa_size_limit(Some(NFA_SIZE_LIMIT))
 }
 
-/// Parses and compiles one regex of rule `id`, reporting problems against `field`.
-pub(crate) fn compile_regex(id: &str, field: &str, pattern: &str) -> Result<(meta::Regex, Hir), BuildError> {
+/// Parses one regex of rule `id`, reporting problems against `field`.
+pub(crate) fn parse_regex(id: &str, field: &str, pattern: &str) -> Result<Hir, BuildError> {
     let err = |msg: String| BuildError::rule(BuildErrorKind::Regex, id, field, msg);
     if pattern.len() > MAX_REGEX_LEN {
         return Err(BuildError::rule(
@@ -106,14 +113,49 @@ pub(crate) fn compile_regex(id: &str, field: &str, pattern: &str) -> Result<(met
             "`\\A` and `\\z` are not supported: input is a stream, so use `^`/`$` (line anchors) instead".into(),
         ));
     }
-    let regex = meta::Builder::new().configure(meta_config()).build_from_hir(&hir).map_err(|e| {
+    Ok(hir)
+}
+
+/// Compiles a parsed regex of rule `id`.
+pub(crate) fn build_regex(id: &str, field: &str, hir: &Hir, anchored: bool) -> Result<meta::Regex, BuildError> {
+    meta::Builder::new().configure(meta_config(anchored)).build_from_hir(hir).map_err(|e| {
         if e.size_limit().is_some() {
             BuildError::rule(BuildErrorKind::Limit, id, field, format!("regex is too large to compile: {e}"))
         } else {
-            err(one_line(&e.to_string()))
+            BuildError::rule(BuildErrorKind::Regex, id, field, one_line(&e.to_string()))
         }
-    })?;
-    Ok((regex, hir))
+    })
+}
+
+/// Which keywords can start a match, if every match starts with one of them.
+///
+/// Uses the regex's prefix literals: when each (lowercased) begins with a keyword, every match
+/// begins at an occurrence of that keyword. Case-insensitive prefixes expand to many literals,
+/// hence the generous limits; when the set would be larger, the answer is `None` and the rule
+/// falls back to searching the keyword's window.
+fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool>> {
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Prefix).limit_class(64).limit_repeat(8).limit_literal_len(64).limit_total(4096);
+    let seq = ex.extract(hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() {
+        return None;
+    }
+    let mut flags = vec![false; keywords.len()];
+    for lit in lits {
+        let lower = lit.as_bytes().to_ascii_lowercase();
+        let mut any = false;
+        for (i, k) in keywords.iter().enumerate() {
+            if lower.starts_with(k.as_bytes()) {
+                flags[i] = true;
+                any = true;
+            }
+        }
+        if !any {
+            return None;
+        }
+    }
+    Some(flags)
 }
 
 fn one_line(s: &str) -> String {
@@ -146,7 +188,9 @@ pub(crate) fn compile_rule(
     if let Some(k) = keywords.iter().find(|k| k.len() < 2 || k.len() > 64) {
         return Err(bad("keywords", format!("keyword `{k}` must be 2 to 64 bytes long")));
     }
-    let (regex, hir) = compile_regex(id, "regex", &r.regex)?;
+    let hir = parse_regex(id, "regex", &r.regex)?;
+    let anchors = anchor_keywords(&hir, &keywords);
+    let regex = build_regex(id, "regex", &hir, anchors.is_some())?;
     let groups = regex.group_info().group_len(regex_automata::PatternID::ZERO);
     let secret_group = match r.secret_group {
         Some(g) => g as usize,
@@ -186,7 +230,7 @@ pub(crate) fn compile_rule(
         .allowlist
         .regexes
         .iter()
-        .map(|p| compile_regex(id, "allowlist.regexes", p).map(|(re, _)| re))
+        .map(|p| parse_regex(id, "allowlist.regexes", p).and_then(|h| build_regex(id, "allowlist.regexes", &h, false)))
         .collect::<Result<Vec<_>, _>>()?;
     let stopwords = if r.allowlist.stopwords.is_empty() {
         None
@@ -219,6 +263,7 @@ pub(crate) fn compile_rule(
         check_placeholders: !r.allow_placeholders,
         keywords,
         warm_up: r.examples.clone(),
+        anchors,
     })
 }
 

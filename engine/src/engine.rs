@@ -241,7 +241,11 @@ impl EngineBuilder {
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
         let mut index = std::collections::HashMap::new();
         for (ri, r) in rules.iter().enumerate() {
-            for k in &r.keywords {
+            for (ki, k) in r.keywords.iter().enumerate() {
+                // An anchored rule only needs the keywords its matches can start with.
+                if r.anchors.as_ref().is_some_and(|a| !a[ki]) {
+                    continue;
+                }
                 let pid = *index.entry(k.clone()).or_insert_with(|| {
                     keywords.push(k.clone());
                     keyword_rules.push(Vec::new());

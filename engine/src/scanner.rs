@@ -20,7 +20,7 @@ use std::collections::VecDeque;
 
 use regex_automata::meta;
 use regex_automata::util::primitives::NonMaxUsize;
-use regex_automata::Input;
+use regex_automata::{Anchored, Input};
 
 use crate::compile::CompiledRule;
 use crate::engine::Engine;
@@ -109,14 +109,25 @@ struct Window<'a> {
 }
 
 impl Work {
-    /// Searches rule `ri`'s regex in the window of a keyword ending at `kw_end`.
-    fn confirm(&mut self, win: &Window<'_>, rule: &CompiledRule, ri: usize, kw_end: u64) {
-        let reach = (rule.max_len + crate::engine::NEAR) as u64;
-        let mut from = kw_end.saturating_sub(reach).max(win.seg_start).max(self.next[ri]);
-        let to = (kw_end + reach).min(win.end);
+    /// Runs rule `ri`'s regex for a keyword occurrence `kw_start..kw_end`: anchored at its start
+    /// when the rule's matches always begin with a keyword, else over the keyword's window.
+    fn confirm(&mut self, win: &Window<'_>, rule: &CompiledRule, ri: usize, kw_start: u64, kw_end: u64) {
+        let anchored = rule.anchors.is_some();
+        let (mut from, to) = if anchored {
+            (kw_start, (kw_start + rule.max_len as u64).min(win.end))
+        } else {
+            let reach = (rule.max_len + crate::engine::NEAR) as u64;
+            (kw_end.saturating_sub(reach).max(win.seg_start), (kw_end + reach).min(win.end))
+        };
+        if anchored && from < self.next[ri] {
+            return; // inside the rule's previous match
+        }
+        from = from.max(self.next[ri]);
         let nslots = 2 * (rule.secret_group + 1);
         while from < to {
-            let input = Input::new(win.buf).span((from - win.buf_abs) as usize..(to - win.buf_abs) as usize);
+            let input = Input::new(win.buf)
+                .span((from - win.buf_abs) as usize..(to - win.buf_abs) as usize)
+                .anchored(if anchored { Anchored::Yes } else { Anchored::No });
             let slots = &mut self.slots[..nslots];
             if rule.regex.search_slots_with(&mut self.caches[ri], &input, slots).is_none() {
                 return;
@@ -126,6 +137,9 @@ impl Work {
             let abs = |rel: usize| win.buf_abs + rel as u64;
             self.next[ri] = if me > ms { abs(me) } else { abs(ms) + 1 };
             from = self.next[ri];
+            if anchored {
+                from = to; // one anchored match per keyword occurrence
+            }
             let Some((ss, se)) = secret else { continue };
             if se <= ss || !self.accept(win.buf, rule, ri, ss..se, ms..me) {
                 continue;
@@ -387,9 +401,10 @@ impl Scanner {
             if kw_end <= self.done {
                 continue;
             }
+            let kw_start = self.buf_abs + m.start() as u64;
             for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
                 let window = Window { buf: &self.buf[..self.len], buf_abs: self.buf_abs, seg_start: self.seg_start, end };
-                self.work.confirm(&window, &inner.rules[ri as usize], ri as usize, kw_end);
+                self.work.confirm(&window, &inner.rules[ri as usize], ri as usize, kw_start, kw_end);
             }
         }
     }
