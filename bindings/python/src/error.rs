@@ -12,8 +12,9 @@ use secretsift::{BuildError, BuildErrorKind};
 
 static RULESET_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-/// Converts a rule-loading or compilation error into `secretsift.RulesetError`.
-pub(crate) fn build_error(py: Python<'_>, e: &BuildError) -> PyErr {
+/// Converts a rule-loading or compilation error into `secretsift.RulesetError`. `origin`
+/// names the source when the error itself does not.
+pub(crate) fn build_error(py: Python<'_>, e: &BuildError, origin: Option<&str>) -> PyErr {
     let code = match e.kind() {
         BuildErrorKind::Syntax => "syntax",
         BuildErrorKind::Regex => "regex",
@@ -25,14 +26,18 @@ pub(crate) fn build_error(py: Python<'_>, e: &BuildError) -> PyErr {
         // A kind added to the engine later: its own code, same class.
         other => other.code(),
     };
-    let message = e.to_string();
+    let origin = e.origin().or(origin);
+    let message = match (e.origin(), origin) {
+        (None, Some(o)) => format!("{o}: {e}"),
+        _ => e.to_string(),
+    };
     let make = || -> PyResult<PyErr> {
         let cls = RULESET_ERROR.import(py, "secretsift.errors", "RulesetError")?;
         let kwargs = PyDict::new(py);
         kwargs.set_item("rule_id", e.rule_id())?;
         kwargs.set_item("field", e.field())?;
         kwargs.set_item("code", code)?;
-        kwargs.set_item("origin", e.origin())?;
+        kwargs.set_item("origin", origin)?;
         kwargs.set_item("line", e.line())?;
         let exc = cls.call((message.as_str(),), Some(&kwargs))?;
         Ok(PyErr::from_value(exc))

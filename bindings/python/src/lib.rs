@@ -132,18 +132,26 @@ impl PyEngine {
                 )));
             }
         }
-        let built = py.detach(|| -> Result<Engine, BuildError> {
+        let built = py.detach(|| -> Result<Engine, (BuildError, Option<String>)> {
             let mut b = Engine::builder();
             b.default_rules(default_rules).disable(&disabled);
+            let mut ours = Vec::new();
             if let Some((text, origin)) = &source {
-                b.add_rules(secretsift::gitleaks::parse_any(text, origin)?);
+                let rules = secretsift::gitleaks::parse_any(text, origin).map_err(|e| (e, None))?;
+                ours = rules.iter().map(|r| r.id.clone()).collect();
+                b.add_rules(rules);
             }
             if let Some(bits) = entropy {
                 b.generic_entropy(bits);
             }
-            b.build()
+            // Compile errors carry no origin: name the caller's source when the rule is theirs.
+            b.build().map_err(|e| {
+                let theirs = e.origin().is_none() && e.rule_id().is_some_and(|id| ours.iter().any(|o| o == id));
+                let origin = if theirs { source.as_ref().map(|(_, o)| o.clone()) } else { None };
+                (e, origin)
+            })
         });
-        let engine = built.map_err(|e| error::build_error(py, &e))?;
+        let engine = built.map_err(|(e, origin)| error::build_error(py, &e, origin.as_deref()))?;
         Ok(PyEngine { engine, scanners: Mutex::new(Vec::new()), redactors: Mutex::new(Vec::new()) })
     }
 
@@ -231,9 +239,15 @@ impl PyEngine {
         Ok(out)
     }
 
-    /// A streaming scanner: feed chunks, get findings with absolute byte offsets.
-    fn stream(&self, py: Python<'_>) -> PyStream {
-        let scanner = py.detach(|| self.take_scanner());
+    /// A streaming scanner: feed chunks, get findings with absolute byte offsets. In line
+    /// mode no match crosses a newline, and each line's findings are final when it ends.
+    #[pyo3(signature = (*, line_mode=false))]
+    fn stream(&self, py: Python<'_>, line_mode: bool) -> PyStream {
+        let scanner = py.detach(|| {
+            let mut sc = self.take_scanner();
+            sc.set_line_mode(line_mode);
+            sc
+        });
         PyStream { scanner: Mutex::new(scanner) }
     }
 

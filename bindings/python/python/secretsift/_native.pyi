@@ -83,7 +83,7 @@ class Engine:
     def redact(self, text: bytearray) -> bytearray: ...
     def redact_lines(self, lines: Sequence[str]) -> List[str]:
         """Redacts each string on its own, in one call into Rust with the GIL released."""
-    def stream(self) -> Stream:
-        """A new :class:`Stream` using this engine."""
+    def stream(self, *, line_mode: bool = False) -> Stream:
+        """A new :class:`Stream`; in line mode no match crosses a newline."""
     @property
     def rule_ids(self) -> List[str]: ...
