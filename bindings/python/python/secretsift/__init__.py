@@ -14,7 +14,7 @@ bytes. Lines and columns are 1-based; ``start``/``end`` are 0-based, ``end`` exc
 """
 
 from secretsift._native import Engine, Finding, Stream, __version__
-from secretsift._default import default_engine
+from secretsift._default import default_engine, shared_engine
 from secretsift.errors import RulesetError, SecretsiftError
 
 __all__ = [
@@ -25,4 +25,5 @@ __all__ = [
     "Stream",
     "__version__",
     "default_engine",
+    "shared_engine",
 ]

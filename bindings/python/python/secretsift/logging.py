@@ -34,9 +34,9 @@ import sys
 import threading
 import traceback
 import warnings
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Mapping, Optional, Tuple, Union
 
-from secretsift._default import default_engine
+from secretsift._default import default_engine, shared_engine
 from secretsift._native import Engine
 
 __all__ = ["MARKER", "RedactingFilter"]
@@ -46,17 +46,6 @@ MARKER = "[secretsift: redaction failed] "
 
 _state_lock = threading.Lock()
 _reported = False
-_rule_engines: Dict[str, Engine] = {}
-
-
-def _engine_for_rules(rules: Union[str, "os.PathLike[str]"]) -> Engine:
-    """One engine per distinct ``rules`` value, per process."""
-    key = os.fspath(rules)
-    with _state_lock:
-        engine = _rule_engines.get(key)
-        if engine is None:
-            engine = _rule_engines[key] = Engine(rules)
-        return engine
 
 
 def _report_once(exc: BaseException) -> None:
@@ -115,7 +104,7 @@ class RedactingFilter(logging.Filter):
             raise TypeError(f"RedactingFilter(engine=...) expects a secretsift.Engine, got {type(engine).__name__}")
         # Built now, at configuration time, rather than during the first log call.
         self.engine: Engine = engine if engine is not None else (
-            _engine_for_rules(rules) if rules is not None else default_engine()
+            shared_engine(rules) if rules is not None else default_engine()
         )
         self.capture_locals = capture_locals
 
