@@ -62,3 +62,8 @@ pub use redact::{RedactOptions, Redactor};
 pub use rule::{Kind, RuleSyntax};
 pub use scanner::Scanner;
 pub use sink::Sink;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
