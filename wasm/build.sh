@@ -13,6 +13,12 @@ for t in web bundler nodejs; do
     dir="$here/pkg/${t/nodejs/node}"
     rm -rf "$dir"
     wasm-bindgen --target "$t" --out-dir "$dir" --remove-name-section --remove-producers-section "$wasm"
+    # Optional option bags, and redact's overloads: wasm-bindgen writes every parameter as
+    # required and cannot express overloads.
+    sed -i -E \
+        -e 's/\((options): (EngineOptions|RedactOptions|StreamOptions)\)/(\1?: \2)/' \
+        -e 's/^( *)redact\(input: string \| Uint8Array, options: RedactOptions\): any;/\1redact(input: string, options?: RedactOptions): string;\n\1redact(input: Uint8Array, options?: RedactOptions): Uint8Array;/' \
+        "$dir/secretsift_wasm.d.ts"
 done
 # wasm/package.json says "type": "module"; the nodejs glue is CommonJS.
 echo '{ "type": "commonjs" }' > "$here/pkg/node/package.json"

@@ -26,7 +26,7 @@ if [ ! -x /usr/bin/chromium ]; then
     apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }
 fi
 if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/workerd ] || [ ! -d node_modules/smol-toml ] \
-    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    || [ ! -d node_modules/typescript ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund
 fi
 
@@ -39,6 +39,9 @@ run() {
     step "$name"
     if ! "$@"; then echo "FAILED: $name" >&2; status=1; fi
 }
+run "TypeScript declarations (tsc --noEmit on test/types.ts)" \
+    node_modules/.bin/tsc --noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext \
+    --lib esnext,dom,dom.iterable test/types.ts
 run "JS API (nodejs target)" node --test test/api-node.mjs
 run "shared vectors (nodejs target)" node test/vectors-node.mjs
 run "headless Chromium (web target): vectors, redactStream, paste checker, guard" node test/browser.mjs
