@@ -1,0 +1,3 @@
+// `secretsift/vite` as an ES module.
+import plugin from './index.js';
+export default plugin.vite;

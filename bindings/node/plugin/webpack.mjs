@@ -1,0 +1,3 @@
+// `secretsift/webpack` as an ES module.
+import plugin from './index.js';
+export default plugin.webpack;

@@ -1,0 +1,350 @@
+//! `secretsift` for Node.js: a thin napi-rs adapter over the `secretsift` engine.
+//!
+//! Each method converts its input, calls one engine method and converts the output; scanning
+//! logic lives in the engine only. Offsets: for `Uint8Array`/`Buffer` input they are byte offsets;
+//! for `string` input they are UTF-16 code-unit offsets (so `s.slice(start, end)` is the secret)
+//! and columns count UTF-16 code units too. Streams always report byte offsets of the UTF-8
+//! stream.
+
+#![deny(clippy::all)]
+
+mod error;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use secretsift::{sink::Collect, FindingBuf, Kind, RedactOptions};
+use serde::Deserialize;
+
+/// Options of `new Engine(options)`. Unknown keys are an error, so a typo does not silently
+/// fall back to a default.
+#[napi(object)]
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EngineOptions {
+    /// Extra rules, as the text of a secretsift rules TOML file.
+    pub rules: Option<String>,
+    /// Name of the extra rules in error messages (default `"rules"`).
+    pub rules_origin: Option<String>,
+    /// Include the built-in ruleset (default `true`).
+    pub default_rules: Option<bool>,
+    /// Minimum entropy (bits per byte) for values found by generic rules.
+    pub generic_entropy: Option<f64>,
+    /// Rule ids to leave out.
+    pub disable: Option<Vec<String>>,
+    /// Keep only these rule ids.
+    pub only: Option<Vec<String>>,
+}
+
+/// Options of `engine.redact(text, options)`.
+#[napi(object, js_name = "RedactOptions")]
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RedactOptionsJs {
+    /// Replacement with `{rule}`, `{provider}`, `{prefix}` placeholders; default `[REDACTED:{rule}]`.
+    pub template: Option<String>,
+    /// Decide each line at its newline (log streams); no match crosses a line.
+    pub line_mode: Option<bool>,
+}
+
+/// Options of `engine.stream(options)`.
+#[napi(object)]
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StreamOptions {
+    /// Decide each line at its newline (log streams); no match crosses a line.
+    pub line_mode: Option<bool>,
+}
+
+/// Reads an options object with serde; `undefined`/`null` mean all defaults.
+fn read_options<T: serde::de::DeserializeOwned + Default>(env: &Env, options: Option<Unknown>, what: &str) -> Result<T> {
+    match options {
+        Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
+            env.from_js_value(o).map_err(|e| error::options_error(env, what, &e))
+        }
+        _ => Ok(T::default()),
+    }
+}
+
+/// One secret found. Never holds the secret itself: `preview` is masked.
+#[napi(object)]
+pub struct Finding {
+    /// Id of the rule that matched (`stripe-secret-key-live`, ...).
+    pub rule_id: String,
+    /// Provider name (`stripe`, `aws`, ...).
+    pub provider: String,
+    /// The credential is meant to be public (a publishable key, for example).
+    pub publishable: bool,
+    /// Start of the secret: a byte offset for `Uint8Array`/`Buffer` input and streams, a UTF-16
+    /// code-unit offset for `string` input.
+    pub start: i64,
+    /// End of the secret (exclusive), in the same unit as `start`.
+    pub end: i64,
+    /// Start of the whole match (keyword and surroundings included).
+    pub match_start: i64,
+    /// End of the whole match (exclusive).
+    pub match_end: i64,
+    /// 1-based line of the secret's first character.
+    pub line: i64,
+    /// 1-based column of the secret's first character, in the unit of `start`.
+    pub column: i64,
+    /// Masked rendering that is safe to print.
+    pub preview: String,
+}
+
+/// Facts about one loaded rule.
+#[napi(object)]
+pub struct RuleInfo {
+    pub id: String,
+    pub description: String,
+    pub provider: String,
+    /// `"secret"` or `"publishable"`.
+    pub kind: String,
+    pub tags: Vec<String>,
+}
+
+fn finding(f: &FindingBuf) -> Finding {
+    Finding {
+        rule_id: f.rule_id.clone(),
+        provider: f.provider.clone(),
+        publishable: f.publishable,
+        start: f.start as i64,
+        end: f.end as i64,
+        match_start: f.match_start as i64,
+        match_end: f.match_end as i64,
+        line: f.line as i64,
+        column: f.column as i64,
+        preview: f.preview.clone(),
+    }
+}
+
+/// UTF-16 code units in a prefix of UTF-8 text: one per character, two for characters outside
+/// the BMP (4-byte sequences). Counts bytes, so any byte position works.
+fn utf16_len(bytes: &[u8]) -> usize {
+    bytes.iter().map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0)).sum()
+}
+
+/// Findings over a JS string: byte offsets become UTF-16 offsets, in one pass over the text.
+fn findings_utf16(text: &str, found: &[FindingBuf]) -> Vec<Finding> {
+    let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        return found.iter().map(finding).collect();
+    }
+    // Every byte position needed, sorted; then one walk converts them all.
+    let mut at: Vec<usize> = Vec::with_capacity(found.len() * 5);
+    for f in found {
+        let line_start = f.start - (f.column - 1);
+        at.extend([line_start, f.start, f.end, f.match_start, f.match_end].map(|p| p as usize));
+    }
+    at.sort_unstable();
+    at.dedup();
+    let mut units = Vec::with_capacity(at.len());
+    let (mut pos, mut n) = (0usize, 0usize);
+    for &p in &at {
+        n += utf16_len(&bytes[pos..p]);
+        pos = p;
+        units.push(n);
+    }
+    let conv = |p: u64| units[at.binary_search(&(p as usize)).expect("collected above")] as i64;
+    found
+        .iter()
+        .map(|f| {
+            let mut out = finding(f);
+            let line_start = conv(f.start - (f.column - 1));
+            out.start = conv(f.start);
+            out.end = conv(f.end);
+            out.match_start = conv(f.match_start);
+            out.match_end = conv(f.match_end);
+            out.column = out.start - line_start + 1;
+            out
+        })
+        .collect()
+}
+
+/// Input owned by Rust: what `scanAsync` hands to its worker thread.
+enum Owned {
+    Bytes(Vec<u8>),
+    Text(String),
+}
+
+impl Owned {
+    fn from_js(input: Either<Uint8Array, String>) -> Owned {
+        match input {
+            Either::A(b) => Owned::Bytes(b.to_vec()),
+            Either::B(s) => Owned::Text(s),
+        }
+    }
+}
+
+fn scan_input(engine: &secretsift::Engine, input: &Owned) -> Vec<Finding> {
+    match input {
+        Owned::Bytes(b) => engine.scan(b).iter().map(finding).collect(),
+        Owned::Text(s) => findings_utf16(s, &engine.scan(s.as_bytes())),
+    }
+}
+
+/// A compiled set of rules. Build once (it compiles every rule), then scan any number of inputs;
+/// scanning never changes it.
+#[napi]
+pub struct Engine {
+    inner: secretsift::Engine,
+}
+
+#[napi]
+impl Engine {
+    /// Compiles the built-in rules plus `options.rules`.
+    ///
+    /// Throws an `Error` with `code` `SECRETSIFT_RULESET_<KIND>` (and `ruleId`, `field`, `origin`,
+    /// `line` where known) when a rule is invalid, or `SECRETSIFT_INVALID_OPTIONS`.
+    #[napi(constructor, ts_args_type = "options?: EngineOptions")]
+    pub fn new(env: Env, options: Option<Unknown>) -> Result<Self> {
+        let opts: EngineOptions = read_options(&env, options, "Engine options")?;
+        let mut b = secretsift::Engine::builder();
+        b.default_rules(opts.default_rules.unwrap_or(true));
+        if let Some(text) = &opts.rules {
+            b.add_toml(text, opts.rules_origin.as_deref().unwrap_or("rules")).map_err(|e| error::build_error(&env, &e))?;
+        }
+        if let Some(bits) = opts.generic_entropy {
+            b.generic_entropy(bits);
+        }
+        if let Some(ids) = &opts.disable {
+            b.disable(ids);
+        }
+        if let Some(ids) = &opts.only {
+            b.only(ids);
+        }
+        let inner = b.build().map_err(|e| error::build_error(&env, &e))?;
+        Ok(Engine { inner })
+    }
+
+    /// Scans a whole input. Offsets are bytes for a `Uint8Array`/`Buffer`, UTF-16 code units for
+    /// a `string`.
+    #[napi]
+    pub fn scan(&self, input: Either<Uint8Array, String>) -> Vec<Finding> {
+        match input {
+            Either::A(b) => self.inner.scan(&b).iter().map(finding).collect(),
+            Either::B(s) => findings_utf16(&s, &self.inner.scan(s.as_bytes())),
+        }
+    }
+
+    /// `scan` on a libuv worker thread, for large inputs. The input is copied first, so it may
+    /// change while the scan runs.
+    #[napi(ts_return_type = "Promise<Array<Finding>>")]
+    pub fn scan_async(&self, input: Either<Uint8Array, String>, signal: Option<AbortSignal>) -> AsyncTask<ScanTask> {
+        AsyncTask::with_optional_signal(ScanTask { engine: self.inner.clone(), input: Some(Owned::from_js(input)) }, signal)
+    }
+
+    /// The text with every secret replaced (default `[REDACTED:<rule id>]`).
+    #[napi(ts_args_type = "text: string, options?: RedactOptions")]
+    pub fn redact(&self, env: Env, text: String, options: Option<Unknown>) -> Result<String> {
+        let out = self.redact_bytes(&env, text.as_bytes(), options)?;
+        // Only whole secrets are replaced by template text; other bytes are copied unchanged. A
+        // secret boundary inside a multi-byte character is the one way to get invalid UTF-8.
+        Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// `redact` for bytes: returns a new `Buffer`.
+    #[napi(ts_args_type = "data: Uint8Array, options?: RedactOptions")]
+    pub fn redact_buffer(&self, env: Env, data: Uint8Array, options: Option<Unknown>) -> Result<Buffer> {
+        Ok(self.redact_bytes(&env, &data, options)?.into())
+    }
+
+    fn redact_bytes(&self, env: &Env, data: &[u8], options: Option<Unknown>) -> Result<Vec<u8>> {
+        let opts: RedactOptionsJs = read_options(env, options, "redact options")?;
+        let mut ro = RedactOptions::default();
+        if let Some(t) = opts.template {
+            ro.template = t;
+        }
+        ro.line_mode = opts.line_mode.unwrap_or(false);
+        let mut out = Vec::with_capacity(data.len());
+        let mut r = self.inner.redactor(ro);
+        r.feed(data, &mut out).and_then(|_| r.finish(&mut out)).expect("writing to a Vec cannot fail");
+        Ok(out)
+    }
+
+    /// A streaming scanner: `feed` chunks, then `finish`. Offsets are absolute byte offsets in
+    /// the UTF-8 stream. `lineMode`: decide each line at its newline; no match crosses a line.
+    #[napi(ts_args_type = "options?: StreamOptions")]
+    pub fn stream(&self, env: Env, options: Option<Unknown>) -> Result<Stream> {
+        let opts: StreamOptions = read_options(&env, options, "stream options")?;
+        let mut scanner = self.inner.scanner();
+        scanner.set_line_mode(opts.line_mode.unwrap_or(false));
+        Ok(Stream { scanner })
+    }
+
+    /// Every loaded rule, in load order.
+    #[napi]
+    pub fn rules(&self) -> Vec<RuleInfo> {
+        self.inner
+            .rules()
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                description: r.description.clone(),
+                provider: r.provider.clone(),
+                kind: if r.kind == Kind::Publishable { "publishable" } else { "secret" }.to_string(),
+                tags: r.tags.clone(),
+            })
+            .collect()
+    }
+
+    /// Bytes a stream may hold back before its findings are final.
+    #[napi(getter)]
+    pub fn window(&self) -> u32 {
+        self.inner.window() as u32
+    }
+}
+
+/// The state of one stream. Findings that straddle chunks are reported once, by the `feed` (or
+/// `finish`) call that completes them.
+#[napi]
+pub struct Stream {
+    scanner: secretsift::Scanner,
+}
+
+#[napi]
+impl Stream {
+    /// Feeds a chunk (a string is fed as UTF-8); returns the findings it completed.
+    #[napi]
+    pub fn feed(&mut self, chunk: Either<Uint8Array, String>) -> Vec<Finding> {
+        let mut sink = Collect::default();
+        let Ok(()) = match &chunk {
+            Either::A(b) => self.scanner.feed(b, &mut sink),
+            Either::B(s) => self.scanner.feed(s.as_bytes(), &mut sink),
+        };
+        sink.findings.iter().map(finding).collect()
+    }
+
+    /// Ends the stream: returns the findings held back, then resets for a new stream.
+    #[napi]
+    pub fn finish(&mut self) -> Vec<Finding> {
+        let mut sink = Collect::default();
+        let Ok(()) = self.scanner.finish(&mut sink);
+        sink.findings.iter().map(finding).collect()
+    }
+}
+
+/// `Engine.scanAsync`: owns a clone of the engine (one `Arc`) and a copy of the input, so
+/// `compute` runs on a worker thread without touching any JS value.
+pub struct ScanTask {
+    engine: secretsift::Engine,
+    input: Option<Owned>,
+}
+
+impl Task for ScanTask {
+    type Output = Vec<Finding>;
+    type JsValue = Vec<Finding>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let input = self.input.take().expect("compute runs once");
+        Ok(scan_input(&self.engine, &input))
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+/// The engine crate's version.
+#[napi]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
