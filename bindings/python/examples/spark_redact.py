@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from typing import List, Optional, Sequence
 
 import pandas as pd
 from pyspark.sql import Column, DataFrame, SparkSession
-from pyspark.sql.functions import col, pandas_udf
+from pyspark.sql.functions import col
+from pyspark.sql.pandas.functions import pandas_udf
 from pyspark.sql.types import StringType
+from pyspark.util import PythonEvalType
 
 import secretsift
 
@@ -26,23 +29,30 @@ import secretsift
 RULES: Optional[str] = os.environ.get("SECRETSIFT_RULES")
 
 
-@pandas_udf(StringType())  # type: ignore[call-overload, untyped-decorator, misc]
-def redact_udf(lines: pd.Series) -> pd.Series:
+def redact_batch(lines: "pd.Series[str]") -> "pd.Series[str]":
     """Redacts one Arrow batch of log lines (nulls stay null)."""
     engine = secretsift.shared_engine(RULES)  # built once per worker process
-    present = lines.notna()
-    out = lines.copy()
-    out[present] = engine.redact_lines(lines[present].tolist())
-    return out
+    values = lines.tolist()
+    present = [i for i, v in enumerate(values) if isinstance(v, str)]
+    for i, red in zip(present, engine.redact_lines([values[i] for i in present])):
+        values[i] = red
+    return pd.Series(values, index=lines.index, dtype=object)
 
 
-@pandas_udf(StringType())  # type: ignore[call-overload, untyped-decorator, misc]
-def worker_engine_builds(lines: pd.Series) -> pd.Series:
+def engine_builds_batch(lines: "pd.Series[str]") -> "pd.Series[str]":
     """``"<pid>:<engines built in that process>"`` per row, to check the per-worker cache."""
     secretsift.shared_engine(RULES)
     from secretsift import _default
 
     return pd.Series([f"{os.getpid()}:{_default._builds}"] * len(lines), index=lines.index)
+
+
+# The UDFs: one call per Arrow batch of rows. The explicit function type satisfies
+# pyspark's type stubs; at run time pyspark would infer it from the annotations, and warns.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)
+    redact_udf = pandas_udf(redact_batch, StringType(), PythonEvalType.SQL_SCALAR_PANDAS_UDF)
+    worker_engine_builds = pandas_udf(engine_builds_batch, StringType(), PythonEvalType.SQL_SCALAR_PANDAS_UDF)
 
 
 def redact_column(df: DataFrame, name: str = "line") -> DataFrame:

@@ -1,8 +1,9 @@
 """Type stubs for the native module (checked against it with ``mypy.stubtest``)."""
 
 import os
-from typing import Iterable, List, Optional, Sequence, Union, final, overload
+from typing import Iterable, List, Optional, Union, final, overload
 
+__all__ = ["Engine", "Finding", "Stream", "__version__"]
 __version__: str
 
 @final
@@ -37,7 +38,7 @@ class Finding:
     def preview(self) -> str: ...
     def secret(self) -> Union[str, bytes]:
         """The raw secret: ``str`` for ``str`` input; ``bytes`` for ``bytes`` input and streams."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
@@ -81,7 +82,7 @@ class Engine:
     def redact(self, text: bytes) -> bytes: ...
     @overload
     def redact(self, text: bytearray) -> bytearray: ...
-    def redact_lines(self, lines: Sequence[str]) -> List[str]:
+    def redact_lines(self, lines: Iterable[str]) -> List[str]:
         """Redacts each string on its own, in one call into Rust with the GIL released."""
     def stream(self, *, line_mode: bool = False) -> Stream:
         """A new :class:`Stream`; in line mode no match crosses a newline."""
