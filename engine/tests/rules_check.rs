@@ -1,0 +1,172 @@
+//! The rules check as a test (the same checks as `examples/check_rules.rs`, over every embedded
+//! default rule), plus: every default rule's regex has a bounded maximum match length, ids are
+//! unique kebab-case, and descriptions are non-empty.
+//!
+//! Like Nosey Parker's `rules check`: rules are data, and their examples are tests.
+
+use std::collections::HashSet;
+
+use secretsift::{default_rules, Engine, DEFAULT_MAX_MATCH_LEN};
+
+/// Default rules whose regex is unbounded today (from rule files other than the starter set;
+/// see the rules-check report). This list may only shrink: the test fails on a new unbounded
+/// rule and also on a listed rule that has been fixed, so the list stays exact.
+const KNOWN_UNBOUNDED: &[&str] = &[
+    "1password-connect-token",
+    "alibaba-access-key-secret",
+    "azure-apim-subscription-key-header",
+    "azure-app-configuration-connection-string",
+    "azure-client-secret-in-context",
+    "azure-cosmosdb-connection-string",
+    "azure-devops-pat-in-context",
+    "azure-event-grid-key",
+    "azure-functions-key-header",
+    "azure-openai-api-key",
+    "azure-sql-connection-string",
+    "azure-storage-account-key",
+    "bitbucket-app-password-in-context",
+    "bitbucket-client-secret",
+    "blynk-auth-token-url",
+    "buildkite-agent-token-legacy",
+    "circleci-api-token-legacy",
+    "cloudflare-api-token",
+    "cloudflare-global-api-key",
+    "consul-acl-token",
+    "digitalocean-spaces-secret-key",
+    "docker-config-auth",
+    "gcp-oauth-client-secret-in-context",
+    "gcp-oauth-client-secret-legacy",
+    "gcp-storage-hmac-secret",
+    "gitlab-token-in-context",
+    "hcp-client-secret",
+    "heroku-api-key-legacy",
+    "ibm-cloud-api-key",
+    "ibm-cloudant-password",
+    "ibm-cos-hmac-secret",
+    "ibm-softlayer-api-key",
+    "jfrog-identity-token",
+    "linode-api-token",
+    "netlify-access-token",
+    "nomad-acl-token",
+    "nuget-config-password",
+    "oracle-oci-auth-token",
+    "oracle-oci-customer-secret-key",
+    "oracle-oci-key-passphrase",
+    "pypirc-password",
+    "quay-robot-token",
+    "tencent-cloud-secret-key",
+    "travisci-access-token",
+    "vault-legacy-token",
+    "vault-unseal-key",
+    "vercel-access-token",
+];
+
+fn engine() -> Engine {
+    Engine::builder().build().expect("the default ruleset compiles")
+}
+
+#[test]
+fn every_rule_has_examples_and_negative_examples() {
+    let mut problems = Vec::new();
+    for r in default_rules() {
+        if r.examples.is_empty() {
+            problems.push(format!("{}: no examples", r.id));
+        }
+        if r.negative_examples.is_empty() {
+            problems.push(format!("{}: no negative_examples", r.id));
+        }
+    }
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn examples_are_found_negatives_are_not_and_overlaps_are_declared() {
+    let engine = engine();
+    let mut problems = Vec::new();
+    for r in default_rules() {
+        for ex in &r.examples {
+            let found = engine.scan(ex.as_bytes());
+            if !found.iter().any(|f| f.rule_id == r.id) {
+                let ids: Vec<&str> = found.iter().map(|f| f.rule_id.as_str()).collect();
+                problems.push(format!("{}: example not found: {ex:?} (found: {ids:?})", r.id));
+            }
+            for f in found.iter().filter(|f| f.rule_id != r.id && !r.overlaps.contains(&f.rule_id)) {
+                problems.push(format!("{}: rule {} also fires on example {ex:?} (add it to `overlaps` if intended)", r.id, f.rule_id));
+            }
+        }
+        for ex in &r.negative_examples {
+            for f in engine.scan(ex.as_bytes()).iter().filter(|f| f.rule_id == r.id) {
+                problems.push(format!("{}: negative example matched: {ex:?} at {}..{}", r.id, f.start, f.end));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The engine windows a rule's search by the longest match its regex can produce; an
+/// unbounded regex (`+`, `*`, `{n,}`) is silently capped at `max_match_len`, so a default rule
+/// must state its bound. Parsed with the engine's own syntax settings (bytes, ASCII classes,
+/// multi-line, CRLF-aware), and compiled through the engine first so the settings cannot drift.
+#[test]
+fn every_default_regex_has_a_bounded_match_length() {
+    let mut problems = Vec::new();
+    let known: HashSet<&str> = KNOWN_UNBOUNDED.iter().copied().collect();
+    let mut unbounded_known = HashSet::new();
+    for r in default_rules() {
+        // Compiling the rule alone through the engine proves it is valid in the engine's dialect.
+        let mut b = Engine::builder();
+        b.default_rules(false).add_rules([r.clone()]);
+        if let Err(e) = b.build() {
+            problems.push(format!("{}: does not compile alone: {e}", r.id));
+            continue;
+        }
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .multi_line(true)
+            .crlf(true)
+            .build()
+            .parse(&r.regex)
+            .expect("compiled above");
+        match hir.properties().maximum_len() {
+            None if known.contains(r.id.as_str()) => {
+                unbounded_known.insert(r.id.clone());
+            }
+            None => problems.push(format!("{}: regex match length is unbounded (use {{m,n}} instead of +, * or {{m,}})", r.id)),
+            Some(n) if n > DEFAULT_MAX_MATCH_LEN => {
+                problems.push(format!("{}: regex can match {n} bytes, more than max_match_len {DEFAULT_MAX_MATCH_LEN}", r.id))
+            }
+            Some(_) => {}
+        }
+    }
+    for id in KNOWN_UNBOUNDED.iter().filter(|id| !unbounded_known.contains(**id)) {
+        problems.push(format!("{id}: listed in KNOWN_UNBOUNDED but now bounded (or gone): remove it from the list"));
+    }
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn ids_are_unique_kebab_case_and_descriptions_non_empty() {
+    let mut seen = HashSet::new();
+    let mut problems = Vec::new();
+    for r in default_rules() {
+        if !seen.insert(r.id.clone()) {
+            problems.push(format!("{}: duplicate id", r.id));
+        }
+        let kebab = !r.id.is_empty()
+            && r.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !r.id.starts_with('-')
+            && !r.id.ends_with('-')
+            && !r.id.contains("--");
+        if !kebab {
+            problems.push(format!("{}: id is not kebab-case", r.id));
+        }
+        if r.description.trim().is_empty() {
+            problems.push(format!("{}: empty description", r.id));
+        }
+        if r.provider.trim().is_empty() {
+            problems.push(format!("{}: empty provider", r.id));
+        }
+    }
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
