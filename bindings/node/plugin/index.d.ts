@@ -41,7 +41,6 @@ export interface Hit extends Finding {
 }
 
 export declare const unplugin: UnpluginInstance<SecretsiftPluginOptions | undefined, boolean>;
-export default unplugin;
 export declare class Checker {
   constructor(options?: SecretsiftPluginOptions);
   scanOutputs(

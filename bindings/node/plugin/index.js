@@ -369,10 +369,24 @@ function esbuildSetup(checker, build) {
   if (opts.write !== false) opts.metafile = true;
   const cwd = opts.absWorkingDir || process.cwd();
   if (!checker.rootSet) checker.root = cwd;
-  const messages = ({ errors, warnings }) => ({
-    errors: errors.length ? [{ text: formatReport(errors) }] : [],
-    warnings: warnings.length ? [{ text: formatReport(warnings, { warning: true }) }] : [],
-  });
+  // esbuild logs messages from onStart, but not those returned by onEnd (its log is flushed by
+  // then): print those with esbuild's own formatter, honouring `logLevel`, and return them so
+  // the build fails (`build()` rejects, the CLI script exits non-zero).
+  const level = opts.logLevel || 'warning';
+  const shows = (kind) => level !== 'silent' && !(kind === 'warning' && level === 'error');
+  const messages = ({ errors, warnings }, print = false) => {
+    const out = {
+      errors: errors.length ? [{ text: formatReport(errors), pluginName: NAME }] : [],
+      warnings: warnings.length ? [{ text: formatReport(warnings, { warning: true }), pluginName: NAME }] : [],
+    };
+    if (print && build.esbuild && build.esbuild.formatMessagesSync) {
+      const color = opts.color != null ? opts.color : process.stderr.isTTY && !process.env.NO_COLOR;
+      for (const [kind, list] of [['warning', out.warnings], ['error', out.errors]]) {
+        if (list.length && shows(kind)) process.stderr.write(build.esbuild.formatMessagesSync(list, { kind, color }).join(''));
+      }
+    }
+    return out;
+  };
   build.onStart(() => messages(checker.checkEnv()));
   build.onEnd(async (result) => {
     if (result.errors.length) return;
@@ -391,7 +405,7 @@ function esbuildSetup(checker, build) {
       return get ? get() : null;
     };
     const files = [...byName.keys()].filter((n) => checker.wants(n)).map((fileName) => ({ fileName, text: readOutput(fileName) }));
-    return messages(await checker.scanOutputs(files, { outDir, readOutput }));
+    return messages(await checker.scanOutputs(files, { outDir, readOutput }), true);
   });
 }
 

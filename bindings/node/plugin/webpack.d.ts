@@ -1,6 +1,5 @@
 import type { UnpluginInstance } from 'unplugin';
-import type { SecretsiftPluginOptions } from './index';
-export type { SecretsiftPluginOptions } from './index';
-/** The secretsift plugin for webpack. */
+import type { SecretsiftPluginOptions } from './index.js';
+/** The secretsift plugin for webpack: `plugins: [secretsift(options)]`. */
 declare const plugin: UnpluginInstance<SecretsiftPluginOptions | undefined, boolean>['webpack'];
-export default plugin;
+export = plugin;

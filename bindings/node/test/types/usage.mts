@@ -5,6 +5,8 @@ import rollup from 'secretsift/rollup';
 import webpack from 'secretsift/webpack';
 import esbuild from 'secretsift/esbuild';
 import type { SecretsiftPluginOptions } from 'secretsift/plugin';
+import unplugin from 'secretsift/plugin';
+const viaCore = unplugin.vite({});
 
 const options: EngineOptions = { defaultRules: true, disable: ['generic-api-key'], genericEntropy: 4.2 };
 const engine = new Engine(options);
@@ -18,4 +20,4 @@ const red: string = engine.redact('text', { template: '[{rule}]' });
 
 const pluginOptions: SecretsiftPluginOptions = { mode: 'warn', allow: ['src/**'], publishable: 'off', rules: '' };
 const plugins = [vite(pluginOptions), rollup(), webpack({ mode: 'error' }), esbuild()];
-export { first, offsets, later, streamed, red, plugins };
+export { viaCore, first, offsets, later, streamed, red, plugins };

@@ -1,0 +1,2 @@
+export * from './index.js';
+export { unplugin as default } from './index.js';
