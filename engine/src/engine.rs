@@ -64,6 +64,8 @@ pub(crate) struct Inner {
     pub max_keyword_len: usize,
     /// Largest window reach `L` over all rules.
     pub reach: usize,
+    /// Also scan decoded views of base64 runs and escaped text.
+    pub decode: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -140,6 +142,7 @@ pub struct EngineBuilder {
     only: Option<Vec<String>>,
     generic_entropy: Option<f64>,
     max_match_len: usize,
+    decode: bool,
 }
 
 impl Default for EngineBuilder {
@@ -158,6 +161,7 @@ impl EngineBuilder {
             only: None,
             generic_entropy: None,
             max_match_len: DEFAULT_MAX_MATCH_LEN,
+            decode: true,
         }
     }
 
@@ -199,6 +203,13 @@ impl EngineBuilder {
     /// generic rule's own threshold. Higher means fewer, surer findings.
     pub fn generic_entropy(&mut self, bits: f64) -> &mut Self {
         self.generic_entropy = Some(bits);
+        self
+    }
+
+    /// Whether to look inside base64 runs, JSON/JavaScript string escapes and percent-encoding
+    /// (on by default). Findings there report the encoded span.
+    pub fn decode(&mut self, yes: bool) -> &mut Self {
+        self.decode = yes;
         self
     }
 
@@ -271,6 +282,6 @@ impl EngineBuilder {
             .map_err(|e| BuildError::new(BuildErrorKind::Limit, format!("keyword automaton: {e}")))?;
         let max_keyword_len = keywords.iter().map(String::len).max().unwrap_or(0);
         let reach = rules.iter().map(|r| r.max_len + NEAR).max().unwrap_or(NEAR).max(max_keyword_len + NEAR);
-        Ok(Engine(Arc::new(Inner { rules, prefilter, keyword_rules, max_keyword_len, reach })))
+        Ok(Engine(Arc::new(Inner { rules, prefilter, keyword_rules, max_keyword_len, reach, decode: self.decode })))
     }
 }

@@ -42,6 +42,7 @@
 #![forbid(unsafe_code)]
 
 mod compile;
+mod decode;
 mod engine;
 pub mod entropy;
 mod error;

@@ -23,6 +23,7 @@ use regex_automata::util::primitives::NonMaxUsize;
 use regex_automata::{Anchored, Input};
 
 use crate::compile::CompiledRule;
+use crate::decode::{Decoded, BASE64_BYTE, ESCAPE_RADIUS, MAX_BASE64_RUN, MIN_BASE64_RUN};
 use crate::engine::Engine;
 use crate::entropy::shannon;
 use crate::finding::Finding;
@@ -38,6 +39,8 @@ const LOOK: usize = 4;
 /// Pending findings held without allocating; beyond this (many distinct secrets inside one
 /// window) the queue grows.
 const PENDING_CAPACITY: usize = 1024;
+/// Matches one keyword occurrence may yield without allocating.
+const FOUND_CAPACITY: usize = 256;
 
 /// Receives what a scan produces. Implemented by plain sinks and by the redactor.
 pub(crate) trait Output {
@@ -104,6 +107,8 @@ struct Window<'a> {
     buf: &'a [u8],
     buf_abs: u64,
     seg_start: u64,
+    /// A decoded view rather than the stream itself (separate match cursors).
+    nested: bool,
     /// Windows are clipped here: the buffer's end (or the segment's end at a boundary).
     end: u64,
 }
@@ -119,10 +124,11 @@ impl Work {
             let reach = (rule.max_len + crate::engine::NEAR) as u64;
             (kw_end.saturating_sub(reach).max(win.seg_start), (kw_end + reach).min(win.end))
         };
-        if anchored && from < self.next[ri] {
+        let next = self.cursor(ri, win.nested);
+        if anchored && from < next {
             return; // inside the rule's previous match
         }
-        from = from.max(self.next[ri]);
+        from = from.max(next);
         let nslots = 2 * (rule.secret_group + 1);
         while from < to {
             let input = Input::new(win.buf)
@@ -135,8 +141,8 @@ impl Work {
             let (ms, me) = (slots[0].unwrap().get(), slots[1].unwrap().get());
             let secret = slots[nslots - 2].zip(slots[nslots - 1]).map(|(s, e)| (s.get(), e.get()));
             let abs = |rel: usize| win.buf_abs + rel as u64;
-            self.next[ri] = if me > ms { abs(me) } else { abs(ms) + 1 };
-            from = self.next[ri];
+            from = if me > ms { abs(me) } else { abs(ms) + 1 };
+            self.set_cursor(ri, win.nested, from);
             if anchored {
                 from = to; // one anchored match per keyword occurrence
             }
@@ -144,7 +150,32 @@ impl Work {
             if se <= ss || !self.accept(win.buf, rule, ri, ss..se, ms..me) {
                 continue;
             }
-            let p = Pending { start: abs(ss), rule: ri as u32, end: abs(se), match_start: abs(ms), match_end: abs(me) };
+            self.found.push(Pending { start: abs(ss), rule: ri as u32, end: abs(se), match_start: abs(ms), match_end: abs(me) });
+        }
+    }
+
+    /// Where rule `ri`'s next match may start: in the stream, or in the current decoded view.
+    fn cursor(&self, ri: usize, nested: bool) -> u64 {
+        if !nested {
+            return self.next[ri];
+        }
+        match self.nested_next[ri] {
+            (generation, at) if generation == self.nested_generation => at,
+            _ => 0,
+        }
+    }
+
+    fn set_cursor(&mut self, ri: usize, nested: bool, at: u64) {
+        if nested {
+            self.nested_next[ri] = (self.nested_generation, at);
+        } else {
+            self.next[ri] = at;
+        }
+    }
+
+    /// Moves candidates from `found` into the sorted pending queue.
+    fn queue_found(&mut self) {
+        while let Some(p) = self.found.pop() {
             let at = self.pending.partition_point(|q| q < &p);
             self.pending.insert(at, p);
         }
@@ -189,6 +220,13 @@ struct Work {
     /// Per rule: the next match must start at or after this (end of its previous match).
     next: Vec<u64>,
     pending: VecDeque<Pending>,
+    /// Candidates from the latest `confirm`, before they are queued (or mapped back from a
+    /// decoded view).
+    found: Vec<Pending>,
+    /// Per-rule cursors inside the current decoded view, valid when their generation matches.
+    nested_next: Vec<(u32, u64)>,
+    nested_generation: u32,
+    decoded: Decoded,
 }
 
 /// Scans one stream at a time. Create with [`Engine::scanner`]; reuse across streams.
@@ -209,6 +247,8 @@ pub struct Scanner {
     seg_start: u64,
     line_mode: bool,
     work: Work,
+    /// Escape sequences before this were decoded with an earlier region.
+    esc_covered: u64,
     /// End of the furthest provider (non-generic) finding delivered, for generic suppression.
     specific_end: u64,
     /// End of the furthest generic finding delivered.
@@ -249,7 +289,12 @@ impl Scanner {
                 slots: vec![None; max_slots],
                 next: vec![0; inner.rules.len()],
                 pending: VecDeque::with_capacity(PENDING_CAPACITY),
+                found: Vec::with_capacity(FOUND_CAPACITY),
+                nested_next: vec![(u32::MAX, 0); inner.rules.len()],
+                nested_generation: 0,
+                decoded: Decoded::with_capacity(MAX_BASE64_RUN.max(3 * ESCAPE_RADIUS)),
             },
+            esc_covered: 0,
             specific_end: 0,
             generic_end: 0,
             lines: LineCursor::START,
@@ -301,6 +346,7 @@ impl Scanner {
         self.seg_start = 0;
         self.work.next.iter_mut().for_each(|n| *n = 0);
         self.work.pending.clear();
+        self.esc_covered = 0;
         self.specific_end = 0;
         self.generic_end = 0;
         self.lines = LineCursor::START;
@@ -403,10 +449,94 @@ impl Scanner {
             }
             let kw_start = self.buf_abs + m.start() as u64;
             for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
-                let window = Window { buf: &self.buf[..self.len], buf_abs: self.buf_abs, seg_start: self.seg_start, end };
+                let window = Window { buf: &self.buf[..self.len], buf_abs: self.buf_abs, seg_start: self.seg_start, nested: false, end };
                 self.work.confirm(&window, &inner.rules[ri as usize], ri as usize, kw_start, kw_end);
+                self.work.queue_found();
             }
         }
+        if engine.0.decode {
+            self.find_encoded(commit, end);
+        }
+    }
+
+    /// Finds base64 runs and escape sequences starting in `[done, commit)` and scans their
+    /// decoded views. Every region is bounded (see [`crate::decode`]) and lies within the
+    /// buffer, so like everything else it depends on absolute positions only.
+    fn find_encoded(&mut self, commit: u64, end: u64) {
+        let from = self.done.max(self.seg_start).max(self.buf_abs);
+        let buf_abs = self.buf_abs;
+        let rel = move |a: u64| (a - buf_abs) as usize;
+        let (lo, hi, stop) = (rel(from), rel(commit), rel(end));
+        let reach = self.engine.0.reach;
+        // Base64 runs that start in [lo, hi).
+        let max_run = MAX_BASE64_RUN.min(reach.saturating_sub(8));
+        let mut i = lo;
+        while i < hi {
+            let b = self.buf[i];
+            let starts_run = BASE64_BYTE[b as usize] && (i == 0 || self.buf_abs + i as u64 == self.seg_start || !BASE64_BYTE[self.buf[i - 1] as usize]);
+            if !starts_run {
+                i += 1;
+                continue;
+            }
+            let limit = (i + max_run + 1).min(stop);
+            let j = self.buf[i..limit].iter().position(|&c| !BASE64_BYTE[c as usize]).map_or(limit, |k| i + k);
+            let run_len = j - i;
+            if (MIN_BASE64_RUN..=max_run).contains(&run_len) && self.work.decoded.base64(&self.buf[i..j]) {
+                self.scan_decoded(self.buf_abs + i as u64);
+            }
+            i = j.max(i + 1);
+        }
+        // Escape sequences in [lo, hi): decode a region around each, once.
+        let radius = ESCAPE_RADIUS.min(reach / 2);
+        let mut at = lo;
+        while let Some(k) = memchr::memchr2(b'\\', b'%', &self.buf[at..hi]) {
+            let p = at + k;
+            at = p + 1;
+            let abs_p = self.buf_abs + p as u64;
+            if abs_p < self.esc_covered || crate::decode::escape_at(&self.buf[..stop], p).is_none() {
+                continue;
+            }
+            let start = p.saturating_sub(radius).max(rel(self.seg_start.max(self.buf_abs)));
+            let region_end = (p + 2 * radius).min(stop);
+            self.esc_covered = self.buf_abs + region_end as u64;
+            if self.work.decoded.escapes(&self.buf[start..region_end]) {
+                self.scan_decoded(self.buf_abs + start as u64);
+            }
+        }
+    }
+
+    /// Runs the prefilter and rules over the decoded view in `work.decoded`, whose encoded text
+    /// starts at absolute offset `base`, and queues findings that involve decoded bytes, mapped
+    /// back to their encoded spans.
+    fn scan_decoded(&mut self, base: u64) {
+        let engine = self.engine.clone();
+        let inner = &engine.0;
+        let work = &mut self.work;
+        work.nested_generation = work.nested_generation.wrapping_add(1);
+        let decoded = std::mem::take(&mut work.decoded);
+        let view = decoded.as_slice();
+        let mut state = aho_corasick::automaton::OverlappingState::start();
+        loop {
+            inner.prefilter.find_overlapping(aho_corasick::Input::new(view), &mut state);
+            let Some(m) = state.get_match() else { break };
+            for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
+                let window = Window { buf: view, buf_abs: 0, seg_start: 0, nested: true, end: view.len() as u64 };
+                work.confirm(&window, &inner.rules[ri as usize], ri as usize, m.start() as u64, m.end() as u64);
+                while let Some(p) = work.found.pop() {
+                    let (s, e) = (p.start as usize, p.end as usize);
+                    if !decoded.any_encoded(s..e) {
+                        continue; // plain text inside the region: the stream scan reports it
+                    }
+                    let map = |i: u64| base + decoded.origin[i as usize] as u64;
+                    let q = Pending { start: map(p.start), end: map(p.end), match_start: map(p.match_start), match_end: map(p.match_end), rule: p.rule };
+                    let at = work.pending.partition_point(|x| x < &q);
+                    if work.pending.get(at) != Some(&q) {
+                        work.pending.insert(at, q);
+                    }
+                }
+            }
+        }
+        work.decoded = decoded;
     }
 
     /// Delivers pending findings that end at or before `decided`, in start order.

@@ -201,3 +201,43 @@ fn scanner_is_reusable_after_finish() {
     assert_eq!(a.findings, b.findings);
     assert_eq!(a.findings[0].start, 2, "offsets restart with each stream");
 }
+
+#[test]
+fn encoded_secrets_are_found_at_their_encoded_span() {
+    use base64::Engine as _;
+    let engine = common::engine();
+    let secret = format!("tok_{}", "abcdefghij0123456789");
+    let spans = |text: &str| engine.scan(text.as_bytes()).into_iter().map(|f| (f.rule_id, f.start, f.end)).collect::<Vec<_>>();
+
+    // base64 (a Kubernetes Secret value, a Basic auth header)
+    let b64 = base64::engine::general_purpose::STANDARD.encode(format!("user:{secret}"));
+    let text = format!("data:\n  creds: {b64}\n");
+    let found = spans(&text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let start = text.find(&b64).unwrap() as u64;
+    assert!(found[0].1 >= start && found[0].2 <= start + b64.len() as u64, "span inside the encoded run: {found:?}");
+
+    // JSON / JavaScript escapes
+    let escaped = secret.replace('t', "\\u0074");
+    let text = format!(r#"{{"k":"{escaped}"}}"#);
+    let at = text.find("\\u0074").unwrap() as u64;
+    assert_eq!(spans(&text), vec![("tok".to_string(), at, at + escaped.len() as u64)]);
+
+    // percent-encoding
+    let text = format!("GET /cb?x=%74ok_{}&y=1", "abcdefghij0123456789");
+    let at = text.find("%74").unwrap() as u64;
+    assert_eq!(spans(&text), vec![("tok".to_string(), at, at + 3 + 23)]);
+
+    // redaction removes the encoded secret
+    let red = engine.redact(format!(r#"{{"k":"{escaped}"}}"#).as_bytes());
+    assert_eq!(red, br#"{"k":"[REDACTED:tok]"}"#);
+
+    // a plain secret near an escape is reported once
+    let text = format!("a\\/b {secret}");
+    assert_eq!(spans(&text).len(), 1);
+
+    // off switch
+    let mut b = Engine::builder();
+    b.default_rules(false).add_toml(common::RULES, "t").unwrap().decode(false);
+    assert!(b.build().unwrap().scan(format!("creds: {b64}").as_bytes()).is_empty());
+}

@@ -1,0 +1,156 @@
+//! Decoded views of encoded text, so secrets hidden by an encoding are found too.
+//!
+//! Two encodings hide secrets in the places this product watches:
+//! - **base64**: Kubernetes Secret `data`, Basic auth headers, Docker `auths`, config blobs;
+//! - **escapes**: JSON and JavaScript string escapes (`\u0073k_live_…`, `\"password\":…`,
+//!   `\/`) and percent-encoding in URLs and form bodies (`api_key%3D…`).
+//!
+//! A [`Decoded`] holds the decoded bytes of one region plus, for every decoded byte, the offset
+//! in the region of the encoded text it came from, so a finding in the decoded view maps back to
+//! the encoded span. All storage is allocated once, when a scanner is created.
+
+use base64::Engine as _;
+
+/// Longest base64 run that is decoded (longer runs are images, fonts and other blobs).
+pub(crate) const MAX_BASE64_RUN: usize = 4096;
+/// Shortest base64 run worth decoding (a 16-byte secret encodes to 24 characters).
+pub(crate) const MIN_BASE64_RUN: usize = 24;
+/// Bytes of context decoded on each side of an escape sequence.
+pub(crate) const ESCAPE_RADIUS: usize = 256;
+
+/// Which bytes may appear in a base64 run (standard and URL-safe alphabets).
+pub(crate) static BASE64_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'-' || c == b'_' || c == b'=';
+        b += 1;
+    }
+    t
+};
+
+/// A decoded region: `bytes[..len]`, with `origin[i]` the region offset of the encoded text that
+/// produced decoded byte `i` (`origin[len]` is the region's length) and `encoded[i]` whether
+/// that byte came from an escape or from base64 rather than being copied as is.
+#[derive(Default)]
+pub(crate) struct Decoded {
+    pub bytes: Box<[u8]>,
+    pub origin: Box<[u32]>,
+    pub encoded: Box<[bool]>,
+    pub len: usize,
+}
+
+impl Decoded {
+    pub(crate) fn with_capacity(n: usize) -> Decoded {
+        Decoded { bytes: vec![0; n].into_boxed_slice(), origin: vec![0; n + 1].into_boxed_slice(), encoded: vec![false; n].into_boxed_slice(), len: 0 }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// Whether any decoded byte in `range` came from an encoding.
+    pub(crate) fn any_encoded(&self, range: std::ops::Range<usize>) -> bool {
+        self.encoded[range].iter().any(|&e| e)
+    }
+
+    fn push(&mut self, byte: u8, at: usize, encoded: bool) {
+        self.bytes[self.len] = byte;
+        self.origin[self.len] = at as u32;
+        self.encoded[self.len] = encoded;
+        self.len += 1;
+    }
+
+    /// Decodes a base64 run (standard or URL-safe, padding optional). Returns false when the
+    /// run is not valid base64 or decodes to binary data, where no textual secret can hide.
+    pub(crate) fn base64(&mut self, run: &[u8]) -> bool {
+        self.len = 0;
+        let body = &run[..run.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1)];
+        if body.len() > MAX_BASE64_RUN || body.len() < MIN_BASE64_RUN || body.contains(&b'=') {
+            return false;
+        }
+        let out = &mut self.bytes[..];
+        let n = match base64::engine::general_purpose::STANDARD_NO_PAD.decode_slice(body, out) {
+            Ok(n) => n,
+            Err(_) => match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(body, out) {
+                Ok(n) => n,
+                Err(_) => return false,
+            },
+        };
+        let printable = self.bytes[..n].iter().filter(|&&b| b.is_ascii_graphic() || b == b' ' || b == b'\n' || b == b'\r' || b == b'\t').count();
+        if printable * 10 < n * 9 {
+            return false;
+        }
+        for i in 0..n {
+            // Three decoded bytes come from four encoded characters.
+            self.origin[i] = (i * 4 / 3) as u32;
+            self.encoded[i] = true;
+        }
+        self.origin[n] = run.len() as u32;
+        self.len = n;
+        true
+    }
+
+    /// Decodes JSON/JavaScript escapes and percent-encoding in `region`, copying other bytes.
+    /// Returns whether anything was decoded.
+    pub(crate) fn escapes(&mut self, region: &[u8]) -> bool {
+        self.len = 0;
+        let mut any = false;
+        let mut i = 0;
+        while i < region.len() && self.len < self.bytes.len() {
+            let (byte, used) = match escape_at(region, i) {
+                Some(x) => x,
+                None => (region[i], 1),
+            };
+            let encoded = used > 1;
+            any |= encoded;
+            self.push(byte, i, encoded);
+            i += used;
+        }
+        self.origin[self.len] = i as u32;
+        any
+    }
+}
+
+/// The escape sequence at `i`, if any: the ASCII byte it stands for and its length.
+/// Non-ASCII `\u` escapes are left alone: provider secrets are ASCII.
+pub(crate) fn escape_at(s: &[u8], i: usize) -> Option<(u8, usize)> {
+    let hex = |from: usize, n: usize| -> Option<u32> {
+        let digits = s.get(from..from + n)?;
+        digits.iter().try_fold(0u32, |acc, &d| Some(acc * 16 + (d as char).to_digit(16)?))
+    };
+    match (s[i], s.get(i + 1).copied()?) {
+        (b'\\', b'u') => hex(i + 2, 4).filter(|&c| c < 0x80).map(|c| (c as u8, 6)),
+        (b'\\', b'x') => hex(i + 2, 2).filter(|&c| c < 0x80).map(|c| (c as u8, 4)),
+        (b'\\', c @ (b'"' | b'\'' | b'/' | b'\\')) => Some((c, 2)),
+        (b'%', _) => hex(i + 1, 2).filter(|&c| c < 0x80 && c >= 0x20).map(|c| (c as u8, 3)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_map_back_to_encoded_offsets() {
+        let mut d = Decoded::with_capacity(64);
+        assert!(d.escapes(br#"a\u0041%42\/c"#));
+        assert_eq!(d.as_slice(), b"aAB/c");
+        assert_eq!(&d.origin[..6], &[0, 1, 7, 10, 12, 13]);
+        assert_eq!(&d.encoded[..5], &[false, true, true, true, false]);
+        assert!(!d.escapes(b"plain text 100% done"));
+    }
+
+    #[test]
+    fn base64_decodes_text_and_refuses_binary() {
+        let mut d = Decoded::with_capacity(64);
+        let enc = base64::engine::general_purpose::STANDARD.encode("user:Zq8vN3pXr5tYw2kL");
+        assert!(d.base64(enc.as_bytes()));
+        assert_eq!(d.as_slice(), b"user:Zq8vN3pXr5tYw2kL");
+        let binary = base64::engine::general_purpose::STANDARD.encode([0u8, 1, 2, 3, 250, 251, 252, 253, 254, 255, 0, 1, 2, 3, 4, 5, 6, 7]);
+        assert!(!d.base64(binary.as_bytes()));
+        assert!(!d.base64(b"not-base64-but-long-enough-to-try!"));
+    }
+}
