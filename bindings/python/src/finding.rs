@@ -101,7 +101,10 @@ impl PyFinding {
         let mut offsets: Vec<(u64, usize)> = Vec::with_capacity(out.len() * PER);
         for (i, f) in out.iter().enumerate() {
             let line_start = f.start - (f.column - 1);
-            for (j, b) in [line_start, f.start, f.end, f.match_start, f.match_end].into_iter().enumerate() {
+            for (j, b) in [line_start, f.start, f.end, f.match_start, f.match_end]
+                .into_iter()
+                .enumerate()
+            {
                 offsets.push((b, i * PER + j));
             }
         }

@@ -57,7 +57,9 @@ impl Data {
             Ok(b) => Ok(Data::Str(b)),
             Err(e) if e.is_instance_of::<PyUnicodeEncodeError>(s.py()) => {
                 let encoded = s.call_method1("encode", ("utf-8", "surrogatepass"))?;
-                Ok(Data::Surrogates(encoded.cast::<PyBytes>()?.as_bytes().to_vec()))
+                Ok(Data::Surrogates(
+                    encoded.cast::<PyBytes>()?.as_bytes().to_vec(),
+                ))
             }
             Err(e) => Err(e),
         }
@@ -65,7 +67,11 @@ impl Data {
 
     /// Converts output bytes back into the input's Python type. `unchanged` returns the
     /// original object itself (no copy) when redaction changed nothing.
-    pub(crate) fn output<'py>(&self, original: &Bound<'py, PyAny>, out: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    pub(crate) fn output<'py>(
+        &self,
+        original: &Bound<'py, PyAny>,
+        out: &[u8],
+    ) -> PyResult<Bound<'py, PyAny>> {
         let py = original.py();
         if out == self.bytes() && !original.is_instance_of::<PyByteArray>() {
             return Ok(original.clone());
@@ -76,16 +82,22 @@ impl Data {
                 // Only if a rule's span split a multi-byte character.
                 Err(_) => PyString::new(py, &String::from_utf8_lossy(out)).into_any(),
             },
-            Data::Surrogates(_) => PyBytes::new(py, out).call_method1("decode", ("utf-8", "surrogatepass")).or_else(
-                |_| PyBytes::new(py, out).call_method1("decode", ("utf-8", "replace")),
-            )?,
-            Data::Bytes(_) if original.is_instance_of::<PyByteArray>() => PyByteArray::new(py, out).into_any(),
+            Data::Surrogates(_) => PyBytes::new(py, out)
+                .call_method1("decode", ("utf-8", "surrogatepass"))
+                .or_else(|_| PyBytes::new(py, out).call_method1("decode", ("utf-8", "replace")))?,
+            Data::Bytes(_) if original.is_instance_of::<PyByteArray>() => {
+                PyByteArray::new(py, out).into_any()
+            }
             Data::Bytes(_) => PyBytes::new(py, out).into_any(),
         })
     }
 }
 
 pub(crate) fn type_error(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyErr {
-    let got = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    let got = obj
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into());
     PyTypeError::new_err(format!("{what} expects {expected}, got {got}"))
 }

@@ -61,7 +61,9 @@ struct PyEngine {
 
 impl PyEngine {
     fn take_scanner(&self) -> Scanner {
-        lock(&self.scanners).pop().unwrap_or_else(|| self.engine.scanner())
+        lock(&self.scanners)
+            .pop()
+            .unwrap_or_else(|| self.engine.scanner())
     }
     fn put_scanner(&self, s: Scanner) {
         let mut pool = lock(&self.scanners);
@@ -70,7 +72,9 @@ impl PyEngine {
         }
     }
     fn take_redactor(&self) -> Redactor {
-        lock(&self.redactors).pop().unwrap_or_else(|| self.engine.redactor(RedactOptions::default()))
+        lock(&self.redactors)
+            .pop()
+            .unwrap_or_else(|| self.engine.redactor(RedactOptions::default()))
     }
     fn put_redactor(&self, r: Redactor) {
         let mut pool = lock(&self.redactors);
@@ -97,9 +101,15 @@ fn rules_source(rules: &Bound<'_, PyAny>) -> PyResult<(String, String)> {
         }
         PathBuf::from(s.as_ref())
     } else if rules.is_instance_of::<PyBytes>() || rules.is_instance_of::<PyByteArray>() {
-        return Err(type_error(rules, "Engine(rules=...)", "a path or TOML text (str)"));
+        return Err(type_error(
+            rules,
+            "Engine(rules=...)",
+            "a path or TOML text (str)",
+        ));
     } else {
-        rules.extract().map_err(|_| type_error(rules, "Engine(rules=...)", "a path or TOML text (str)"))?
+        rules
+            .extract()
+            .map_err(|_| type_error(rules, "Engine(rules=...)", "a path or TOML text (str)"))?
     };
     let text = std::fs::read_to_string(&path)?;
     Ok((text, path.display().to_string()))
@@ -122,8 +132,13 @@ impl PyEngine {
             Some(d) if d.is_instance_of::<PyString>() => vec![d.extract()?],
             Some(d) => d
                 .try_iter()
-                .and_then(|it| it.map(|id| id?.extract::<String>()).collect::<PyResult<Vec<_>>>())
-                .map_err(|_| type_error(d, "Engine(disable=...)", "an iterable of rule ids (str)"))?,
+                .and_then(|it| {
+                    it.map(|id| id?.extract::<String>())
+                        .collect::<PyResult<Vec<_>>>()
+                })
+                .map_err(|_| {
+                    type_error(d, "Engine(disable=...)", "an iterable of rule ids (str)")
+                })?,
         };
         if let Some(bits) = entropy {
             if !(0.0..=8.0).contains(&bits) {
@@ -132,12 +147,13 @@ impl PyEngine {
                 )));
             }
         }
-        let built = py.detach(|| -> Result<Engine, (BuildError, Option<String>)> {
+        let built = py.detach(|| -> Result<Engine, Box<(BuildError, Option<String>)>> {
             let mut b = Engine::builder();
             b.default_rules(default_rules).disable(&disabled);
             let mut ours = Vec::new();
             if let Some((text, origin)) = &source {
-                let rules = secretsift::gitleaks::parse_any(text, origin).map_err(|e| (e, None))?;
+                let rules = secretsift::gitleaks::parse_any(text, origin)
+                    .map_err(|e| Box::new((e, None)))?;
                 ours = rules.iter().map(|r| r.id.clone()).collect();
                 b.add_rules(rules);
             }
@@ -146,13 +162,22 @@ impl PyEngine {
             }
             // Compile errors carry no origin: name the caller's source when the rule is theirs.
             b.build().map_err(|e| {
-                let theirs = e.origin().is_none() && e.rule_id().is_some_and(|id| ours.iter().any(|o| o == id));
-                let origin = if theirs { source.as_ref().map(|(_, o)| o.clone()) } else { None };
-                (e, origin)
+                let theirs = e.origin().is_none()
+                    && e.rule_id().is_some_and(|id| ours.iter().any(|o| o == id));
+                let origin = if theirs {
+                    source.as_ref().map(|(_, o)| o.clone())
+                } else {
+                    None
+                };
+                Box::new((e, origin))
             })
         });
-        let engine = built.map_err(|(e, origin)| error::build_error(py, &e, origin.as_deref()))?;
-        Ok(PyEngine { engine, scanners: Mutex::new(Vec::new()), redactors: Mutex::new(Vec::new()) })
+        let engine = built.map_err(|b| error::build_error(py, &b.0, b.1.as_deref()))?;
+        Ok(PyEngine {
+            engine,
+            scanners: Mutex::new(Vec::new()),
+            redactors: Mutex::new(Vec::new()),
+        })
     }
 
     /// Finds secrets. Offsets and columns are in characters for `str`, in bytes for `bytes`.
@@ -181,7 +206,11 @@ impl PyEngine {
 
     /// Returns the text with each secret replaced by `[REDACTED:<rule id>]`. Accepts `bytes`
     /// too (and returns `bytes`). Returns the very same object when nothing was found.
-    fn redact<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn redact<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let input = Data::extract(text, "Engine.redact()")?;
         let bytes = input.bytes();
         let mut out = Vec::with_capacity(bytes.len() + 64);
@@ -201,18 +230,27 @@ impl PyEngine {
 
     /// Redacts each string of a batch on its own (as `redact` would), crossing into Rust once
     /// for the whole batch, with the GIL released. Unchanged strings are returned as is.
-    fn redact_lines<'py>(&self, py: Python<'py>, lines: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    fn redact_lines<'py>(
+        &self,
+        py: Python<'py>,
+        lines: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
         if lines.is_instance_of::<PyString>() || lines.is_instance_of::<PyBytes>() {
             return Err(PyTypeError::new_err(
                 "Engine.redact_lines() expects a sequence of str, got a single string; use redact() for one string",
             ));
         }
-        let iter = lines.try_iter().map_err(|_| type_error(lines, "Engine.redact_lines()", "a sequence of str"))?;
+        let iter = lines
+            .try_iter()
+            .map_err(|_| type_error(lines, "Engine.redact_lines()", "a sequence of str"))?;
         let mut objects = Vec::new();
         let mut inputs = Vec::new();
         for (i, item) in iter.enumerate() {
             let item = item?;
-            inputs.push(Data::extract_str(&item, &format!("Engine.redact_lines() item {i}"))?);
+            inputs.push(Data::extract_str(
+                &item,
+                &format!("Engine.redact_lines() item {i}"),
+            )?);
             objects.push(item);
         }
         let results: Vec<Option<Vec<u8>>> = py.detach(|| {
@@ -248,7 +286,9 @@ impl PyEngine {
             sc.set_line_mode(line_mode);
             sc
         });
-        PyStream { scanner: Mutex::new(scanner) }
+        PyStream {
+            scanner: Mutex::new(scanner),
+        }
     }
 
     /// The ids of the loaded rules, in load order.
@@ -258,7 +298,10 @@ impl PyEngine {
     }
 
     fn __repr__(&self) -> String {
-        format!("<secretsift.Engine with {} rules>", self.engine.rules().len())
+        format!(
+            "<secretsift.Engine with {} rules>",
+            self.engine.rules().len()
+        )
     }
 }
 
@@ -272,13 +315,17 @@ struct PyStream {
 
 impl PyStream {
     fn run(&self, py: Python<'_>, chunk: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PyFinding>> {
-        let input = chunk.map(|c| Data::extract(c, "Stream.feed()")).transpose()?;
+        let input = chunk
+            .map(|c| Data::extract(c, "Stream.feed()"))
+            .transpose()?;
         let data = input.as_ref().map(Data::bytes);
         let mut guard = self.scanner.try_lock().map_err(|e| match e {
-            std::sync::TryLockError::WouldBlock => {
-                PyRuntimeError::new_err("this Stream is in use by another thread; create one stream per thread")
+            std::sync::TryLockError::WouldBlock => PyRuntimeError::new_err(
+                "this Stream is in use by another thread; create one stream per thread",
+            ),
+            std::sync::TryLockError::Poisoned(_) => {
+                PyRuntimeError::new_err("this Stream is unusable after a panic")
             }
-            std::sync::TryLockError::Poisoned(_) => PyRuntimeError::new_err("this Stream is unusable after a panic"),
         })?;
         let scanner: &mut Scanner = &mut guard;
         let mut sink = Collect::default();
@@ -309,7 +356,10 @@ impl PyStream {
     /// Bytes fed so far in the current stream.
     #[getter]
     fn position(&self) -> PyResult<u64> {
-        let guard = self.scanner.try_lock().map_err(|_| PyRuntimeError::new_err("this Stream is in use by another thread"))?;
+        let guard = self
+            .scanner
+            .try_lock()
+            .map_err(|_| PyRuntimeError::new_err("this Stream is in use by another thread"))?;
         Ok(guard.position())
     }
 
