@@ -36,7 +36,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 step "build (maturin develop --release, abi3 wheel for CPython 3.9+)"
-maturin develop --release --quiet 2>&1 | grep -v '^\(🔗\|🐍\|📡\|📦\|✏️\|🛠\)' || true
+maturin develop --release
 "$py" -c 'import secretsift, sys; print("secretsift", secretsift.__version__, "on", sys.version.split()[0])'
 
 step "pytest"
