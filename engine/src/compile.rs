@@ -1,11 +1,11 @@
 //! Turns [`RuleSyntax`] into matchers: the rule regex, its allowlist and its checks.
 //!
 //! Regexes are compiled for byte streams: ASCII classes (`\w`, `\s`, `\b` are ASCII, as in
-//! gitleaks' Go regexes), any byte may match, `^`/`$` are line anchors (CRLF aware), and the
-//! lazy DFA is off. The last point is what makes feeding allocation-free: a lazy DFA allocates
-//! each state it discovers, while a full DFA (built here, when it fits the size limit), the
-//! one-pass DFA and the PikeVM work in memory sized when a [`crate::Scanner`] is created
-//! (the bounded backtracker is off for the same reason: it sizes its scratch per haystack).
+//! gitleaks' Go regexes), any byte may match, `^`/`$` are line anchors (CRLF aware). Only the
+//! one-pass DFA and the PikeVM are used: both work in memory sized when a [`crate::Scanner`]
+//! is created, which is what makes feeding allocation-free (a lazy DFA allocates each state it
+//! discovers; the bounded backtracker sizes its scratch per haystack), and both are cheap to
+//! build, which keeps start-up fast.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex_automata::meta;
@@ -20,8 +20,6 @@ use crate::validate::Validator;
 /// Limits that keep a user-supplied rule from costing unbounded time or memory.
 pub(crate) const MAX_REGEX_LEN: usize = 16 * 1024;
 const NFA_SIZE_LIMIT: usize = 4 << 20;
-const DFA_SIZE_LIMIT: usize = 1 << 20;
-const DFA_STATE_LIMIT: usize = 2_000;
 
 /// Public facts about a compiled rule, for listings and findings.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,7 +62,7 @@ pub(crate) struct CompiledRule {
     pub warm_up: Vec<String>,
     /// `Some(flags)` when every match of the regex begins with one of the rule's keywords:
     /// then the regex runs anchored at the start of each occurrence of a flagged keyword
-    /// (`flags[i]` for `keywords[i]`) and needs no window search and no full DFA.
+    /// (`flags[i]` for `keywords[i]`) instead of over the keyword's window.
     pub anchors: Option<Vec<bool>>,
 }
 
@@ -72,18 +70,19 @@ pub(crate) fn syntax_config() -> syntax::Config {
     syntax::Config::new().unicode(false).utf8(false).multi_line(true).crlf(true)
 }
 
-fn meta_config(anchored: bool) -> meta::Config {
+fn meta_config() -> meta::Config {
     meta::Config::new()
-        // An anchored rule only ever runs anchored searches over one match length, where the
-        // one-pass DFA or the PikeVM suffice; building a full DFA would cost start-up time.
-        .dfa(!anchored)
+        // Searches are anchored at a keyword or confined to its window: short, so the one-pass
+        // DFA and the PikeVM suffice. Full DFAs made start-up 40x slower (seconds for the
+        // default set, paid by every process and browser tab), and a literal prefilter cannot
+        // help inside a window the keyword prefilter already chose.
+        .dfa(false)
+        .auto_prefilter(false)
         .utf8_empty(false)
         .hybrid(false)
         // The bounded backtracker grows its visited set with the haystack; the PikeVM (and the
         // one-pass DFA, where it applies) find capture groups in fixed memory instead.
         .backtrack(false)
-        .dfa_size_limit(Some(DFA_SIZE_LIMIT))
-        .dfa_state_limit(Some(DFA_STATE_LIMIT))
         .nfa_size_limit(Some(NFA_SIZE_LIMIT))
 }
 
@@ -117,8 +116,8 @@ pub(crate) fn parse_regex(id: &str, field: &str, pattern: &str) -> Result<Hir, B
 }
 
 /// Compiles a parsed regex of rule `id`.
-pub(crate) fn build_regex(id: &str, field: &str, hir: &Hir, anchored: bool) -> Result<meta::Regex, BuildError> {
-    meta::Builder::new().configure(meta_config(anchored)).build_from_hir(hir).map_err(|e| {
+pub(crate) fn build_regex(id: &str, field: &str, hir: &Hir) -> Result<meta::Regex, BuildError> {
+    meta::Builder::new().configure(meta_config()).build_from_hir(hir).map_err(|e| {
         if e.size_limit().is_some() {
             BuildError::rule(BuildErrorKind::Limit, id, field, format!("regex is too large to compile: {e}"))
         } else {
@@ -131,11 +130,12 @@ pub(crate) fn build_regex(id: &str, field: &str, hir: &Hir, anchored: bool) -> R
 ///
 /// Uses the regex's prefix literals: when each (lowercased) begins with a keyword, every match
 /// begins at an occurrence of that keyword. Case-insensitive prefixes expand to many literals,
-/// hence the generous limits; when the set would be larger, the answer is `None` and the rule
+/// hence the generous total (classes beyond a case pair end a literal: only the part before
+/// them matters here); when the set would be larger, the answer is `None` and the rule
 /// falls back to searching the keyword's window.
 fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool>> {
     let mut ex = Extractor::new();
-    ex.kind(ExtractKind::Prefix).limit_class(64).limit_repeat(8).limit_literal_len(64).limit_total(4096);
+    ex.kind(ExtractKind::Prefix).limit_class(2).limit_repeat(8).limit_literal_len(64).limit_total(4096);
     let seq = ex.extract(hir);
     let lits = seq.literals()?;
     if lits.is_empty() {
@@ -190,7 +190,7 @@ pub(crate) fn compile_rule(
     }
     let hir = parse_regex(id, "regex", &r.regex)?;
     let anchors = anchor_keywords(&hir, &keywords);
-    let regex = build_regex(id, "regex", &hir, anchors.is_some())?;
+    let regex = build_regex(id, "regex", &hir)?;
     let groups = regex.group_info().group_len(regex_automata::PatternID::ZERO);
     let secret_group = match r.secret_group {
         Some(g) => g as usize,
@@ -230,7 +230,7 @@ pub(crate) fn compile_rule(
         .allowlist
         .regexes
         .iter()
-        .map(|p| parse_regex(id, "allowlist.regexes", p).and_then(|h| build_regex(id, "allowlist.regexes", &h, false)))
+        .map(|p| parse_regex(id, "allowlist.regexes", p).and_then(|h| build_regex(id, "allowlist.regexes", &h)))
         .collect::<Result<Vec<_>, _>>()?;
     let stopwords = if r.allowlist.stopwords.is_empty() {
         None
