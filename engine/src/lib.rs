@@ -61,7 +61,7 @@ pub use error::{BuildError, BuildErrorKind};
 pub use finding::{Finding, FindingBuf, Preview, SecretBytes};
 pub use redact::{RedactOptions, Redactor};
 pub use rule::{Kind, RuleSyntax};
-pub use scanner::Scanner;
+pub use scanner::{RuleStats, Scanner};
 pub use sink::Sink;
 
 /// The README's examples, compiled and run as doctests.

@@ -68,6 +68,19 @@ impl<S: Sink> Output for SinkOutput<'_, S> {
     }
 }
 
+/// What one rule cost in the current stream: how often a keyword selected it and how many
+/// bytes its regex searched. For finding expensive rules (`examples/rule_cost.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RuleStats {
+    /// Keyword occurrences that ran this rule's regex.
+    pub candidates: u64,
+    /// Bytes its regex searched, summed over candidates.
+    pub searched: u64,
+    /// Regex matches (before entropy, validator and allowlist checks).
+    pub matches: u64,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Pending {
     start: u64,
@@ -130,6 +143,9 @@ impl Work {
         }
         from = from.max(next);
         let nslots = 2 * (rule.secret_group + 1);
+        let stats = &mut self.stats[ri];
+        stats.candidates += 1;
+        stats.searched += to.saturating_sub(from);
         while from < to {
             let input = Input::new(win.buf)
                 .span((from - win.buf_abs) as usize..(to - win.buf_abs) as usize)
@@ -139,6 +155,7 @@ impl Work {
                 return;
             }
             let (ms, me) = (slots[0].unwrap().get(), slots[1].unwrap().get());
+            self.stats[ri].matches += 1;
             let secret = slots[nslots - 2].zip(slots[nslots - 1]).map(|(s, e)| (s.get(), e.get()));
             let abs = |rel: usize| win.buf_abs + rel as u64;
             from = if me > ms { abs(me) } else { abs(ms) + 1 };
@@ -227,6 +244,7 @@ struct Work {
     nested_next: Vec<(u32, u64)>,
     nested_generation: u32,
     decoded: Decoded,
+    stats: Vec<RuleStats>,
 }
 
 /// Scans one stream at a time. Create with [`Engine::scanner`]; reuse across streams.
@@ -293,6 +311,7 @@ impl Scanner {
                 nested_next: vec![(u32::MAX, 0); inner.rules.len()],
                 nested_generation: 0,
                 decoded: Decoded::with_capacity(MAX_BASE64_RUN.max(3 * ESCAPE_RADIUS)),
+                stats: vec![RuleStats::default(); inner.rules.len()],
             },
             esc_covered: 0,
             specific_end: 0,
@@ -331,6 +350,12 @@ impl Scanner {
     /// The engine this scanner uses.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Per-rule cost counters since the scanner was created (indexed like
+    /// [`Engine::rules`]); they survive `finish` and `reset`.
+    pub fn rule_stats(&self) -> &[RuleStats] {
+        &self.work.stats
     }
 
     /// Bytes fed so far in the current stream.
