@@ -17,4 +17,4 @@ npx napi build --platform --release
 npx tsc -p test/types/tsconfig.json
 
 # Engine API, shared vectors (tests/vectors), and real bundler builds.
-node --test --test-concurrency=1 test/
+node --test --test-concurrency=1 test/*.test.mjs

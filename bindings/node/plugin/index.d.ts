@@ -22,6 +22,8 @@ export interface SecretsiftPluginOptions {
   exclude?: string | string[];
   /** Publishable keys (meant to be public): `'warn'` (default), `'error'` or `'off'`. */
   publishable?: 'warn' | 'error' | 'off';
+  /** Also apply name-based ("generic") rules to the bundle (default `false`: in minified code they flag identifiers like `apiKey===this.apiKey`). The environment check always applies them. */
+  generic?: boolean;
   /** Check client-exposed environment variables for secrets (default `true`). */
   env?: boolean;
   /** Prefixes of client-exposed variables (default `VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`; Vite's `envPrefix` is added). */
@@ -47,7 +49,9 @@ export declare class Checker {
     files: Array<{ fileName: string; text: string | Uint8Array; map?: unknown }>,
     where: { outDir: string; readOutput?: (fileName: string) => string | null; context?: string },
   ): Promise<{ errors: Hit[]; warnings: Hit[] }>;
-  checkEnv(env?: Record<string, string | undefined>, prefixes?: string[]): { errors: Hit[]; warnings: Hit[] };
+  checkEnv(env?: Record<string, string | undefined>, prefixes?: string[]): Promise<{ errors: Hit[]; warnings: Hit[] }>;
+  /** Resolves when the rules are compiled. */
+  ready: Promise<Engine>;
 }
 export declare function fingerprint(ruleId: string, file: string, secret: string | Uint8Array): string;
 export declare function formatReport(hits: Hit[], options?: { warning?: boolean }): string;

@@ -78,7 +78,7 @@ function mapFromComment(text, fileName, readOutput) {
  */
 class Checker {
   constructor(options = {}) {
-    const known = new Set(['mode', 'allow', 'rules', 'engine', 'include', 'exclude', 'publishable', 'env', 'envPrefixes', 'root']);
+    const known = new Set(['mode', 'allow', 'rules', 'engine', 'include', 'exclude', 'publishable', 'generic', 'env', 'envPrefixes', 'root']);
     for (const k of Object.keys(options)) {
       if (!known.has(k)) throw new TypeError(`secretsift: unknown plugin option \`${k}\``);
     }
@@ -87,9 +87,23 @@ class Checker {
     }
     this.mode = options.mode || 'error';
     this.publishable = options.publishable || 'warn'; // 'warn' | 'error' | 'off'
-    this.engine = options.engine || new Engine(options.rules ? { rules: options.rules, rulesOrigin: 'secretsift plugin `rules`' } : {});
-    this.ruleIds = new Set(this.engine.rules().map((r) => r.id));
-    this.allow = parseAllow(options.allow, this.ruleIds);
+    // Compiling the rules takes a while (about a second for the default set): it runs on a
+    // worker thread while the bundler works, and the output hooks await it. Rule syntax errors
+    // still throw here, when the config is loaded.
+    const engineOptions = options.rules ? { rules: options.rules, rulesOrigin: 'secretsift plugin `rules`' } : {};
+    this.ready = (options.engine ? Promise.resolve(options.engine) : Engine.create(engineOptions)).then((engine) => {
+      this.engine = engine;
+      const rules = engine.rules();
+      this.ruleIds = new Set(rules.map((r) => r.id));
+      // Name-based ("generic") rules read `password: x` / `apiKey === this.apiKey` shapes; in
+      // minified third-party code they fire on identifiers (measured on firebase), so bundle
+      // scans leave them out unless `generic: true`. The environment check keeps them.
+      this.genericIds = new Set(options.generic ? [] : rules.filter((r) => r.tags.includes('generic')).map((r) => r.id));
+      this.allow = parseAllow(options.allow, this.ruleIds);
+      return engine;
+    });
+    this.ready.catch(() => {}); // reported by the hook that awaits it
+    this.allowRaw = options.allow;
     this.include = options.include || DEFAULT_INCLUDE;
     this.exclude = options.exclude ? picomatch(options.exclude, { dot: true }) : () => false;
     this.env = options.env !== false;
@@ -110,13 +124,14 @@ class Checker {
    * `context` resolves `webpack://` source paths. Returns { errors: [], warnings: [] } of hits.
    */
   async scanOutputs(files, { outDir, readOutput = () => null, context = this.root }) {
+    await this.ready;
     const hits = [];
     await Promise.all(
       files.map(async (file) => {
         if (!this.wants(file.fileName)) return;
         if (file.fileName.endsWith('.map')) return this.scanMap(file, { outDir, context }, hits);
         const text = typeof file.text === 'string' ? file.text : Buffer.from(file.text).toString('utf8');
-        const found = await this.engine.scanAsync(text);
+        const found = (await this.engine.scanAsync(text)).filter((f) => !this.genericIds.has(f.ruleId));
         if (!found.length) return;
         let consumer = null;
         try {
@@ -144,13 +159,13 @@ class Checker {
       map = null;
     }
     if (!map || !Array.isArray(map.sourcesContent)) {
-      for (const f of await this.engine.scanAsync(text)) hits.push(this.hit(f, file.fileName, text.slice(f.start, f.end)));
+      for (const f of (await this.engine.scanAsync(text)).filter((f) => !this.genericIds.has(f.ruleId))) hits.push(this.hit(f, file.fileName, text.slice(f.start, f.end)));
       return;
     }
     await Promise.all(
       map.sourcesContent.map(async (content, i) => {
         if (typeof content !== 'string') return;
-        const found = await this.engine.scanAsync(content);
+        const found = (await this.engine.scanAsync(content)).filter((f) => !this.genericIds.has(f.ruleId));
         for (const f of found) {
           const hit = this.hit(f, file.fileName, content.slice(f.start, f.end));
           const source = resolveSource(map.sources[i], { outDir, mapFile: file.fileName, sourceRoot: map.sourceRoot, context, root: this.root });
@@ -207,8 +222,9 @@ class Checker {
   }
 
   /** Client-exposed environment variables holding a secret: hits with `env` set. */
-  checkEnv(env = process.env, prefixes = this.envPrefixes) {
+  async checkEnv(env = process.env, prefixes = this.envPrefixes) {
     if (!this.env) return { errors: [], warnings: [] };
+    await this.ready;
     const hits = [];
     for (const [name, value] of Object.entries(env)) {
       if (typeof value !== 'string' || !prefixes.some((p) => name.startsWith(p))) continue;
@@ -284,10 +300,6 @@ function rollupHooks(checker, getOutDir) {
       checker.viteEnvPrefixes = Array.from(new Set([...checker.envPrefixes, ...prefixes]));
       if (!checker.rootSet && config.root) checker.root = config.root;
     },
-    buildStart() {
-      const r = checker.checkEnv({ ...process.env, ...(env || {}) }, checker.viteEnvPrefixes || checker.envPrefixes);
-      report(this, r);
-    },
     async generateBundle(outputOptions, bundle) {
       const outDir = path.resolve(outputOptions.dir || (outputOptions.file ? path.dirname(outputOptions.file) : getOutDir() || 'dist'));
       const files = [];
@@ -305,10 +317,18 @@ function rollupHooks(checker, getOutDir) {
         const t = byName.get(name);
         return t == null ? null : typeof t === 'string' ? t : Buffer.from(t).toString('utf8');
       };
-      report(this, await checker.scanOutputs(files, { outDir, readOutput }));
+      // Client-exposed variables are checked here too, not in buildStart, so that the rules
+      // compile while the bundler works.
+      const [a, b] = await Promise.all([
+        checker.checkEnv({ ...process.env, ...(env || {}) }, checker.viteEnvPrefixes || checker.envPrefixes),
+        checker.scanOutputs(files, { outDir, readOutput }),
+      ]);
+      report(this, merge(a, b));
     },
   };
 }
+
+const merge = (a, b) => ({ errors: [...a.errors, ...b.errors], warnings: [...a.warnings, ...b.warnings] });
 
 /** Rollup-style reporting: `this.warn` for warnings, `this.error` (throws) for errors. */
 function report(ctx, { errors, warnings }) {
@@ -332,7 +352,6 @@ function webpackLike(checker, compiler) {
   };
   if (!checker.rootSet) checker.root = compiler.context || checker.root;
   compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
-    push(compilation, checker.checkEnv());
     compilation.hooks.processAssets.tapPromise({ name: NAME, stage: Compilation.PROCESS_ASSETS_STAGE_REPORT }, async () => {
       const outDir = compilation.outputOptions.path || path.resolve('dist');
       const text = (name) => {
@@ -358,7 +377,8 @@ function webpackLike(checker, compiler) {
           }
         },
       }));
-      push(compilation, await checker.scanOutputs(files, { outDir, readOutput: text, context: compiler.context }));
+      const [a, b] = await Promise.all([checker.checkEnv(), checker.scanOutputs(files, { outDir, readOutput: text, context: compiler.context })]);
+      push(compilation, merge(a, b));
     });
   });
 }
@@ -387,7 +407,6 @@ function esbuildSetup(checker, build) {
     }
     return out;
   };
-  build.onStart(() => messages(checker.checkEnv()));
   build.onEnd(async (result) => {
     if (result.errors.length) return;
     const outDir = path.resolve(cwd, opts.outdir || (opts.outfile ? path.dirname(opts.outfile) : '.'));
@@ -405,7 +424,8 @@ function esbuildSetup(checker, build) {
       return get ? get() : null;
     };
     const files = [...byName.keys()].filter((n) => checker.wants(n)).map((fileName) => ({ fileName, text: readOutput(fileName) }));
-    return messages(await checker.scanOutputs(files, { outDir, readOutput }), true);
+    const [a, b] = await Promise.all([checker.checkEnv(), checker.scanOutputs(files, { outDir, readOutput })]);
+    return messages(merge(a, b), true);
   });
 }
 

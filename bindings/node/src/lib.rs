@@ -160,6 +160,56 @@ fn findings_utf16(text: &str, found: &[FindingBuf]) -> Vec<Finding> {
         .collect()
 }
 
+/// A builder from the options; rule text is parsed here (syntax errors throw synchronously).
+fn builder(env: &Env, opts: &EngineOptions) -> Result<secretsift::EngineBuilder> {
+    let mut b = secretsift::Engine::builder();
+    b.default_rules(opts.default_rules.unwrap_or(true));
+    if let Some(text) = &opts.rules {
+        b.add_toml(text, opts.rules_origin.as_deref().unwrap_or("rules")).map_err(|e| error::build_error(env, &e))?;
+    }
+    if let Some(bits) = opts.generic_entropy {
+        b.generic_entropy(bits);
+    }
+    if let Some(ids) = &opts.disable {
+        b.disable(ids);
+    }
+    if let Some(ids) = &opts.only {
+        b.only(ids);
+    }
+    Ok(b)
+}
+
+/// `Engine.create`: compiles on a worker thread; the error, if any, becomes a JS error (with its
+/// code and rule id) back on the main thread.
+pub struct BuildTask {
+    builder: secretsift::EngineBuilder,
+    error: Option<secretsift::BuildError>,
+}
+
+impl Task for BuildTask {
+    type Output = secretsift::Engine;
+    type JsValue = Engine;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        self.builder.build().map_err(|e| {
+            let msg = e.to_string();
+            self.error = Some(e);
+            Error::new(Status::GenericFailure, msg)
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, inner: Self::Output) -> Result<Self::JsValue> {
+        Ok(Engine { inner })
+    }
+
+    fn reject(&mut self, env: Env, err: Error) -> Result<Self::JsValue> {
+        Err(match &self.error {
+            Some(e) => error::build_error(&env, e),
+            None => err,
+        })
+    }
+}
+
 /// Input owned by Rust: what `scanAsync` hands to its worker thread.
 enum Owned {
     Bytes(Vec<u8>),
@@ -198,23 +248,20 @@ impl Engine {
     #[napi(constructor, ts_args_type = "options?: EngineOptions")]
     pub fn new(env: Env, options: Option<Unknown>) -> Result<Self> {
         let opts: EngineOptions = read_options(&env, options, "Engine options")?;
-        let mut b = secretsift::Engine::builder();
-        b.default_rules(opts.default_rules.unwrap_or(true));
-        if let Some(text) = &opts.rules {
-            b.add_toml(text, opts.rules_origin.as_deref().unwrap_or("rules")).map_err(|e| error::build_error(&env, &e))?;
-        }
-        if let Some(bits) = opts.generic_entropy {
-            b.generic_entropy(bits);
-        }
-        if let Some(ids) = &opts.disable {
-            b.disable(ids);
-        }
-        if let Some(ids) = &opts.only {
-            b.only(ids);
-        }
+        let b = builder(&env, &opts)?;
         let inner = b.build().map_err(|e| error::build_error(&env, &e))?;
         Ok(Engine { inner })
     }
+
+    /// `new Engine(options)` with the rules compiled on a libuv worker thread: a build tool can
+    /// start it early and await it when needed (compiling the default rules takes a while).
+    #[napi(ts_args_type = "options?: EngineOptions", ts_return_type = "Promise<Engine>")]
+    pub fn create(env: Env, options: Option<Unknown>) -> Result<AsyncTask<BuildTask>> {
+        let opts: EngineOptions = read_options(&env, options, "Engine options")?;
+        let b = builder(&env, &opts)?;
+        Ok(AsyncTask::new(BuildTask { builder: b, error: None }))
+    }
+
 
     /// Scans a whole input. Offsets are bytes for a `Uint8Array`/`Buffer`, UTF-16 code units for
     /// a `string`.

@@ -148,3 +148,19 @@ test('CommonJS require and ESM import load the same addon; plugin entry points l
     assert.equal(viaImport, viaRequire, b);
   }
 });
+
+test('Engine.create compiles on a worker thread; its errors carry the same code', async () => {
+  const e = await Engine.create({ only: ['aws-access-key-id'] });
+  assert.ok(e instanceof Engine);
+  assert.deepEqual(e.scan(`k=${AWS}`).map((f) => f.ruleId), ['aws-access-key-id']);
+  const bad = `
+[[rules]]
+id = "broken"
+description = "unclosed group"
+provider = "x"
+regex = '''(abc'''
+keywords = ["abc"]
+`;
+  await assert.rejects(Engine.create({ rules: bad }), { code: 'SECRETSIFT_RULESET_REGEX', ruleId: 'broken', field: 'regex' });
+  assert.throws(() => Engine.create({ rules: 'x = [' }), { code: 'SECRETSIFT_RULESET_SYNTAX' });
+});
