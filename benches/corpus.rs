@@ -23,7 +23,9 @@ impl Rng {
         self.next() % n
     }
     fn string(&mut self, set: &[u8], n: usize) -> String {
-        (0..n).map(|_| set[self.below(set.len() as u64) as usize] as char).collect()
+        (0..n)
+            .map(|_| set[self.below(set.len() as u64) as usize] as char)
+            .collect()
     }
 }
 
@@ -48,7 +50,11 @@ fn github_token(rng: &mut Rng) -> String {
 }
 
 fn planted(rng: &mut Rng) -> String {
-    if rng.below(2) == 0 { aws_key(rng) } else { github_token(rng) }
+    if rng.below(2) == 0 {
+        aws_key(rng)
+    } else {
+        github_token(rng)
+    }
 }
 
 /// Application log lines; one line in `every` carries a secret.
@@ -57,7 +63,13 @@ pub fn logs(size: usize, every: u64) -> Corpus {
     let mut data = Vec::with_capacity(size + 512);
     let mut planted_n = 0;
     let levels = ["INFO", "DEBUG", "WARN", "INFO", "ERROR"];
-    let paths = ["/api/v1/users", "/healthz", "/api/v2/orders/checkout", "/static/app.js", "/login"];
+    let paths = [
+        "/api/v1/users",
+        "/healthz",
+        "/api/v2/orders/checkout",
+        "/static/app.js",
+        "/login",
+    ];
     let mut i = 0u64;
     while data.len() < size {
         i += 1;
@@ -73,7 +85,11 @@ pub fn logs(size: usize, every: u64) -> Corpus {
         };
         data.extend_from_slice(line.as_bytes());
     }
-    Corpus { name: "logs", data, planted: planted_n }
+    Corpus {
+        name: "logs",
+        data,
+        planted: planted_n,
+    }
 }
 
 /// Minified-JavaScript-like text: long lines of identifiers, strings, numbers, a few base64
@@ -83,14 +99,44 @@ pub fn minified_js(size: usize, every: u64) -> Corpus {
     let mut data = Vec::with_capacity(size + 4096);
     let mut planted_n = 0;
     let mut i = 0u64;
-    let words = ["function", "return", "var", "const", "this", "props", "state", "useEffect", "createElement", "children", "length", "prototype", "Object", "defineProperty", "token", "key", "secret"];
+    let words = [
+        "function",
+        "return",
+        "var",
+        "const",
+        "this",
+        "props",
+        "state",
+        "useEffect",
+        "createElement",
+        "children",
+        "length",
+        "prototype",
+        "Object",
+        "defineProperty",
+        "token",
+        "key",
+        "secret",
+    ];
     while data.len() < size {
         i += 1;
         let w = words[(i % words.len() as u64) as usize];
         let s = match i % 9 {
-            0 => format!("{w}:function(e,t){{return e.{}(t)}},", rng.string(b"abcdefghijklmnopqrstuvwxyz", 6)),
-            1 => format!("var {}=\"{}\";", rng.string(b"abcdefghijklmnop", 2), rng.string(ALNUM, 12)),
-            2 => format!("{}.{}={};", rng.string(b"abcdefgh", 1), w, rng.below(1 << 20)),
+            0 => format!(
+                "{w}:function(e,t){{return e.{}(t)}},",
+                rng.string(b"abcdefghijklmnopqrstuvwxyz", 6)
+            ),
+            1 => format!(
+                "var {}=\"{}\";",
+                rng.string(b"abcdefghijklmnop", 2),
+                rng.string(ALNUM, 12)
+            ),
+            2 => format!(
+                "{}.{}={};",
+                rng.string(b"abcdefgh", 1),
+                w,
+                rng.below(1 << 20)
+            ),
             3 => format!("data:image/png;base64,{};", rng.string(ALNUM, 200)),
             4 if i % (every * 9) == 4 => {
                 planted_n += 1;
@@ -103,7 +149,11 @@ pub fn minified_js(size: usize, every: u64) -> Corpus {
             data.push(b'\n');
         }
     }
-    Corpus { name: "minified-js", data, planted: planted_n }
+    Corpus {
+        name: "minified-js",
+        data,
+        planted: planted_n,
+    }
 }
 
 /// Dense base64 and hex: the worst case for entropy checks. No secrets.
@@ -113,9 +163,20 @@ pub fn dense_base64_hex(size: usize) -> Corpus {
     let mut i = 0;
     while data.len() < size {
         i += 1;
-        let s = if i % 2 == 0 { rng.string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 76) } else { rng.string(b"0123456789abcdef", 64) };
+        let s = if i % 2 == 0 {
+            rng.string(
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                76,
+            )
+        } else {
+            rng.string(b"0123456789abcdef", 64)
+        };
         data.extend_from_slice(s.as_bytes());
         data.push(b'\n');
     }
-    Corpus { name: "dense-base64-hex", data, planted: 0 }
+    Corpus {
+        name: "dense-base64-hex",
+        data,
+        planted: 0,
+    }
 }

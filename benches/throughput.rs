@@ -12,7 +12,12 @@ mod corpus;
 
 const SIZE: usize = 32 << 20;
 
-fn scan_chunked(engine: &Engine, scanner: &mut secretsift::Scanner, data: &[u8], chunk: usize) -> u64 {
+fn scan_chunked(
+    engine: &Engine,
+    scanner: &mut secretsift::Scanner,
+    data: &[u8],
+    chunk: usize,
+) -> u64 {
     let _ = engine;
     let mut count = Count::default();
     for c in data.chunks(chunk) {
@@ -24,18 +29,28 @@ fn scan_chunked(engine: &Engine, scanner: &mut secretsift::Scanner, data: &[u8],
 
 fn bench(c: &mut Criterion) {
     let engine = Engine::with_default_rules().expect("default rules compile");
-    let corpora = [corpus::logs(SIZE, 5000), corpus::minified_js(SIZE, 2000), corpus::dense_base64_hex(SIZE)];
+    let corpora = [
+        corpus::logs(SIZE, 5000),
+        corpus::minified_js(SIZE, 2000),
+        corpus::dense_base64_hex(SIZE),
+    ];
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     for corpus in &corpora {
         let mut scanner = engine.scanner();
         let found = scan_chunked(&engine, &mut scanner, &corpus.data, 1 << 20);
-        assert_eq!(found, corpus.planted, "{}: expected exactly the planted secrets", corpus.name);
+        assert_eq!(
+            found, corpus.planted,
+            "{}: expected exactly the planted secrets",
+            corpus.name
+        );
         group.throughput(Throughput::Bytes(corpus.data.len() as u64));
         for chunk in [4 << 10, 1 << 20] {
-            group.bench_with_input(BenchmarkId::new(corpus.name, format!("{}KiB", chunk >> 10)), &chunk, |b, &chunk| {
-                b.iter(|| scan_chunked(&engine, &mut scanner, &corpus.data, chunk))
-            });
+            group.bench_with_input(
+                BenchmarkId::new(corpus.name, format!("{}KiB", chunk >> 10)),
+                &chunk,
+                |b, &chunk| b.iter(|| scan_chunked(&engine, &mut scanner, &corpus.data, chunk)),
+            );
         }
     }
     group.finish();

@@ -20,7 +20,15 @@ fn main() {
             }
         }
     }
-    let engine = match Engine::builder().default_rules(args.is_empty()).add_rules(if args.is_empty() { vec![] } else { rules.clone() }).build() {
+    let engine = match Engine::builder()
+        .default_rules(args.is_empty())
+        .add_rules(if args.is_empty() {
+            vec![]
+        } else {
+            rules.clone()
+        })
+        .build()
+    {
         Ok(e) => e,
         Err(e) => {
             eprintln!("{e}");
@@ -36,17 +44,34 @@ fn main() {
         for ex in &r.examples {
             let found = engine.scan(ex.as_bytes());
             if !found.iter().any(|f| f.rule_id == r.id) {
-                println!("{}: example not found: {ex:?} (found: {:?})", r.id, found.iter().map(|f| &f.rule_id).collect::<Vec<_>>());
+                println!(
+                    "{}: example not found: {ex:?} (found: {:?})",
+                    r.id,
+                    found.iter().map(|f| &f.rule_id).collect::<Vec<_>>()
+                );
                 problems += 1;
             }
-            for f in found.iter().filter(|f| f.rule_id != r.id && !r.overlaps.contains(&f.rule_id)) {
-                println!("{}: rule {} also fires on example {ex:?} (add it to `overlaps` if intended)", r.id, f.rule_id);
+            for f in found
+                .iter()
+                .filter(|f| f.rule_id != r.id && !r.overlaps.contains(&f.rule_id))
+            {
+                println!(
+                    "{}: rule {} also fires on example {ex:?} (add it to `overlaps` if intended)",
+                    r.id, f.rule_id
+                );
                 problems += 1;
             }
         }
         for ex in &r.negative_examples {
-            for f in engine.scan(ex.as_bytes()).iter().filter(|f| f.rule_id == r.id) {
-                println!("{}: negative example matched: {ex:?} at {}..{}", r.id, f.start, f.end);
+            for f in engine
+                .scan(ex.as_bytes())
+                .iter()
+                .filter(|f| f.rule_id == r.id)
+            {
+                println!(
+                    "{}: negative example matched: {ex:?} at {}..{}",
+                    r.id, f.start, f.end
+                );
                 problems += 1;
             }
         }

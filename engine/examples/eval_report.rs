@@ -87,7 +87,9 @@ fn eval_dir() -> PathBuf {
 }
 
 fn read_jsonl(path: &PathBuf) -> Vec<Value> {
-    let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
@@ -142,12 +144,19 @@ fn main() {
         if pos.is_empty() && neg.is_empty() {
             continue;
         }
-        let secrets: Vec<&Value> = pos.iter().filter(|p| p["target_kind"] == "secret").collect();
+        let secrets: Vec<&Value> = pos
+            .iter()
+            .filter(|p| p["target_kind"] == "secret")
+            .collect();
         // Distinct-secret weights for gitleaks: each distinct (provider, secret) weighs 1.
         let key = |p: &Value| -> String {
             match p["secret"].as_str() {
                 Some(s) => format!("{}\u{0}{s}", p["provider"].as_str().unwrap_or("")),
-                None => format!("{}\u{0}{}", p["rule"].as_str().unwrap_or(""), p["text"].as_str().unwrap_or("")),
+                None => format!(
+                    "{}\u{0}{}",
+                    p["rule"].as_str().unwrap_or(""),
+                    p["text"].as_str().unwrap_or("")
+                ),
             }
         };
         let mut group_size: HashMap<String, usize> = HashMap::new();
@@ -166,7 +175,12 @@ fn main() {
             };
             let weight = group_size.get(&key(p)).map_or(1.0, |&n| 1.0 / n as f64);
             per_source.entry(source).or_default().add(weight, found);
-            per_provider.entry(provider.clone()).or_default().entry(source).or_default().add(weight, found);
+            per_provider
+                .entry(provider.clone())
+                .or_default()
+                .entry(source)
+                .or_default()
+                .add(weight, found);
             if !found {
                 if !findings.is_empty() {
                     for r in rule_ids(&findings) {
@@ -195,7 +209,9 @@ fn main() {
                 for r in &ids {
                     *fp_rules.entry(r.clone()).or_default() += 1;
                 }
-                fp_list.push(json!({"id": n["id"], "provider": n["provider"], "clean": clean, "rules": ids}));
+                fp_list.push(
+                    json!({"id": n["id"], "provider": n["provider"], "clean": clean, "rules": ids}),
+                );
             }
         }
     }
@@ -227,28 +243,54 @@ fn main() {
     }
 
     println!("# secretsift eval report\n");
-    println!("Samples: `{}`; {} rules in the default set.\n", dir.display(), engine.rules().len());
+    println!(
+        "Samples: `{}`; {} rules in the default set.\n",
+        dir.display(),
+        engine.rules().len()
+    );
     println!("## Recall on secret positives\n");
     println!("| source | recall (weighted) | lines found |");
     println!("|---|---:|---:|");
     for (s, v) in &per_source {
-        println!("| {s} | {:.1}% ({:.1}/{:.0}) | {}/{} |", v.pct(), v.found, v.total, v.lines_found, v.lines);
+        println!(
+            "| {s} | {:.1}% ({:.1}/{:.0}) | {}/{} |",
+            v.pct(),
+            v.found,
+            v.total,
+            v.lines_found,
+            v.lines
+        );
     }
-    println!("| **all** | {:.1}% ({:.1}/{:.0}) | {}/{} |", total.pct(), total.found, total.total, total.lines_found, total.lines);
-    println!("\ngitleaks is weighted by distinct secret (each ~25 templated lines weigh 1 together).\n");
+    println!(
+        "| **all** | {:.1}% ({:.1}/{:.0}) | {}/{} |",
+        total.pct(),
+        total.found,
+        total.total,
+        total.lines_found,
+        total.lines
+    );
+    println!(
+        "\ngitleaks is weighted by distinct secret (each ~25 templated lines weigh 1 together).\n"
+    );
 
     println!("## False positives on negatives\n");
     println!("| source | negatives | with a finding | no-peer-hit negatives | with a finding |");
     println!("|---|---:|---:|---:|---:|");
     let mut fsum = Fp::default();
     for (s, f) in &fps {
-        println!("| {s} | {} | {} | {} | {} |", f.negatives, f.fp, f.clean_negatives, f.clean_fp);
+        println!(
+            "| {s} | {} | {} | {} | {} |",
+            f.negatives, f.fp, f.clean_negatives, f.clean_fp
+        );
         fsum.negatives += f.negatives;
         fsum.fp += f.fp;
         fsum.clean_negatives += f.clean_negatives;
         fsum.clean_fp += f.clean_fp;
     }
-    println!("| **all** | {} | {} | {} | {} |", fsum.negatives, fsum.fp, fsum.clean_negatives, fsum.clean_fp);
+    println!(
+        "| **all** | {} | {} | {} | {} |",
+        fsum.negatives, fsum.fp, fsum.clean_negatives, fsum.clean_fp
+    );
 
     println!("\n## Recall per provider (worst first)\n");
     print!("| provider |");
@@ -269,7 +311,10 @@ fn main() {
     for (p, missed) in rows {
         print!("| {p} |");
         for s in SOURCES {
-            print!(" {} |", per_provider[p].get(s).map(|v| v.cell()).unwrap_or_default());
+            print!(
+                " {} |",
+                per_provider[p].get(s).map(|v| v.cell()).unwrap_or_default()
+            );
         }
         println!(" {missed:.1} |");
     }
@@ -286,19 +331,50 @@ fn main() {
     if verbose {
         println!("\n## Misses ({})\n", misses.len());
         for m in &misses {
-            let other = m["findings_elsewhere"].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(",")).unwrap_or_default();
+            let other = m["findings_elsewhere"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default();
             println!(
                 "- {} [{}]{}{}",
                 m["id"].as_str().unwrap_or(""),
                 m["provider"].as_str().unwrap_or(""),
-                m["template"].as_str().map(|t| format!(" template={t}")).unwrap_or_default(),
-                if other.is_empty() { String::new() } else { format!(" (fired elsewhere: {other})") }
+                m["template"]
+                    .as_str()
+                    .map(|t| format!(" template={t}"))
+                    .unwrap_or_default(),
+                if other.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (fired elsewhere: {other})")
+                }
             );
         }
         println!("\n## False positives ({})\n", fp_list.len());
         for f in &fp_list {
-            let ids = f["rules"].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(",")).unwrap_or_default();
-            println!("- {}{} -> {ids}", f["id"].as_str().unwrap_or(""), if f["clean"] == true { " (no peer hit)" } else { "" });
+            let ids = f["rules"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default();
+            println!(
+                "- {}{} -> {ids}",
+                f["id"].as_str().unwrap_or(""),
+                if f["clean"] == true {
+                    " (no peer hit)"
+                } else {
+                    ""
+                }
+            );
         }
     }
 }

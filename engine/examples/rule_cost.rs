@@ -14,8 +14,14 @@ fn main() {
     let engine = Engine::with_default_rules().expect("default rules compile");
     let mut inputs: Vec<(String, Vec<u8>)> = vec![
         ("logs".into(), corpus::logs(16 << 20, u64::MAX).data),
-        ("minified-js".into(), corpus::minified_js(16 << 20, u64::MAX).data),
-        ("dense-base64-hex".into(), corpus::dense_base64_hex(16 << 20).data),
+        (
+            "minified-js".into(),
+            corpus::minified_js(16 << 20, u64::MAX).data,
+        ),
+        (
+            "dense-base64-hex".into(),
+            corpus::dense_base64_hex(16 << 20).data,
+        ),
     ];
     for path in std::env::args().skip(1) {
         let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -25,15 +31,28 @@ fn main() {
         let mut scanner = engine.scanner();
         let mut found = Collect::default();
         scanner.scan(data, &mut found).unwrap();
-        let mut rows: Vec<(usize, &secretsift::RuleStats)> = scanner.rule_stats().iter().enumerate().filter(|(_, s)| s.candidates > 0).collect();
+        let mut rows: Vec<(usize, &secretsift::RuleStats)> = scanner
+            .rule_stats()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.candidates > 0)
+            .collect();
         rows.sort_by_key(|(_, s)| std::cmp::Reverse(s.searched));
         let mib = data.len() as f64 / 1048576.0;
         println!("\n{name} ({mib:.1} MiB, {} findings)", found.findings.len());
-        println!("{:>14} {:>12} {:>8}  rule", "searched B/MiB", "cand./MiB", "findings");
+        println!(
+            "{:>14} {:>12} {:>8}  rule",
+            "searched B/MiB", "cand./MiB", "findings"
+        );
         for (i, s) in rows.iter().take(15) {
             let id = &engine.rule(*i).unwrap().id;
             let n = found.findings.iter().filter(|f| &f.rule_id == id).count();
-            println!("{:>14.0} {:>12.1} {:>8}  {id}", s.searched as f64 / mib, s.candidates as f64 / mib, n);
+            println!(
+                "{:>14.0} {:>12.1} {:>8}  {id}",
+                s.searched as f64 / mib,
+                s.candidates as f64 / mib,
+                n
+            );
         }
     }
 }

@@ -67,7 +67,11 @@ pub(crate) struct CompiledRule {
 }
 
 pub(crate) fn syntax_config() -> syntax::Config {
-    syntax::Config::new().unicode(false).utf8(false).multi_line(true).crlf(true)
+    syntax::Config::new()
+        .unicode(false)
+        .utf8(false)
+        .multi_line(true)
+        .crlf(true)
 }
 
 fn meta_config() -> meta::Config {
@@ -94,7 +98,10 @@ pub(crate) fn parse_regex(id: &str, field: &str, pattern: &str) -> Result<Hir, B
             BuildErrorKind::Limit,
             id,
             field,
-            format!("regex is {} bytes long; the limit is {MAX_REGEX_LEN}", pattern.len()),
+            format!(
+                "regex is {} bytes long; the limit is {MAX_REGEX_LEN}",
+                pattern.len()
+            ),
         ));
     }
     let mut parser = regex_syntax::ParserBuilder::new();
@@ -105,7 +112,10 @@ pub(crate) fn parse_regex(id: &str, field: &str, pattern: &str) -> Result<Hir, B
         .multi_line(c.get_multi_line())
         .crlf(c.get_crlf())
         .nest_limit(100);
-    let hir = parser.build().parse(pattern).map_err(|e| err(one_line(&e.to_string())))?;
+    let hir = parser
+        .build()
+        .parse(pattern)
+        .map_err(|e| err(one_line(&e.to_string())))?;
     let looks = hir.properties().look_set();
     if looks.contains(Look::Start) || looks.contains(Look::End) {
         return Err(err(
@@ -117,13 +127,21 @@ pub(crate) fn parse_regex(id: &str, field: &str, pattern: &str) -> Result<Hir, B
 
 /// Compiles a parsed regex of rule `id`.
 pub(crate) fn build_regex(id: &str, field: &str, hir: &Hir) -> Result<meta::Regex, BuildError> {
-    meta::Builder::new().configure(meta_config()).build_from_hir(hir).map_err(|e| {
-        if e.size_limit().is_some() {
-            BuildError::rule(BuildErrorKind::Limit, id, field, format!("regex is too large to compile: {e}"))
-        } else {
-            BuildError::rule(BuildErrorKind::Regex, id, field, one_line(&e.to_string()))
-        }
-    })
+    meta::Builder::new()
+        .configure(meta_config())
+        .build_from_hir(hir)
+        .map_err(|e| {
+            if e.size_limit().is_some() {
+                BuildError::rule(
+                    BuildErrorKind::Limit,
+                    id,
+                    field,
+                    format!("regex is too large to compile: {e}"),
+                )
+            } else {
+                BuildError::rule(BuildErrorKind::Regex, id, field, one_line(&e.to_string()))
+            }
+        })
 }
 
 /// Which keywords can start a match, if every match starts with one of them.
@@ -135,7 +153,11 @@ pub(crate) fn build_regex(id: &str, field: &str, hir: &Hir) -> Result<meta::Rege
 /// falls back to searching the keyword's window.
 fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool>> {
     let mut ex = Extractor::new();
-    ex.kind(ExtractKind::Prefix).limit_class(2).limit_repeat(8).limit_literal_len(64).limit_total(4096);
+    ex.kind(ExtractKind::Prefix)
+        .limit_class(2)
+        .limit_repeat(8)
+        .limit_literal_len(64)
+        .limit_total(4096);
     let seq = ex.extract(hir);
     let lits = seq.literals()?;
     if lits.is_empty() {
@@ -159,7 +181,11 @@ fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool>> {
 }
 
 fn one_line(s: &str) -> String {
-    s.lines().map(str::trim_end).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" | ")
+    s.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// Compiles one rule. `generic_entropy` overrides the entropy of generic rules when set.
@@ -169,9 +195,13 @@ pub(crate) fn compile_rule(
     generic_entropy: Option<f64>,
 ) -> Result<CompiledRule, BuildError> {
     let id = r.id.as_str();
-    let bad = |field: &str, msg: String| BuildError::rule(BuildErrorKind::InvalidValue, id, field, msg);
+    let bad =
+        |field: &str, msg: String| BuildError::rule(BuildErrorKind::InvalidValue, id, field, msg);
     if !is_kebab(id) {
-        return Err(bad("id", format!("`{id}` is not a kebab-case id (lowercase letters, digits, `-` or `.`)")));
+        return Err(bad(
+            "id",
+            format!("`{id}` is not a kebab-case id (lowercase letters, digits, `-` or `.`)"),
+        ));
     }
     if r.provider.trim().is_empty() {
         return Err(bad("provider", "is empty".into()));
@@ -186,12 +216,17 @@ pub(crate) fn compile_rule(
         ));
     }
     if let Some(k) = keywords.iter().find(|k| k.len() < 2 || k.len() > 64) {
-        return Err(bad("keywords", format!("keyword `{k}` must be 2 to 64 bytes long")));
+        return Err(bad(
+            "keywords",
+            format!("keyword `{k}` must be 2 to 64 bytes long"),
+        ));
     }
     let hir = parse_regex(id, "regex", &r.regex)?;
     let anchors = anchor_keywords(&hir, &keywords);
     let regex = build_regex(id, "regex", &hir)?;
-    let groups = regex.group_info().group_len(regex_automata::PatternID::ZERO);
+    let groups = regex
+        .group_info()
+        .group_len(regex_automata::PatternID::ZERO);
     let secret_group = match r.secret_group {
         Some(g) => g as usize,
         None if groups > 1 => 1,
@@ -200,10 +235,17 @@ pub(crate) fn compile_rule(
     if secret_group >= groups {
         return Err(bad(
             "secret_group",
-            format!("group {secret_group} does not exist: the regex has {} capture group(s)", groups - 1),
+            format!(
+                "group {secret_group} does not exist: the regex has {} capture group(s)",
+                groups - 1
+            ),
         ));
     }
-    let max_len = hir.properties().maximum_len().unwrap_or(usize::MAX).min(max_match_len);
+    let max_len = hir
+        .properties()
+        .maximum_len()
+        .unwrap_or(usize::MAX)
+        .min(max_match_len);
     let validator = match &r.validator {
         None => None,
         Some(name) => Some(Validator::from_name(name).ok_or_else(|| {
@@ -223,14 +265,20 @@ pub(crate) fn compile_rule(
     };
     if let Some(e) = min_entropy {
         if !(0.0..=8.0).contains(&e) {
-            return Err(bad("entropy", format!("{e} is outside 0.0..=8.0 bits per byte")));
+            return Err(bad(
+                "entropy",
+                format!("{e} is outside 0.0..=8.0 bits per byte"),
+            ));
         }
     }
     let allow_regexes = r
         .allowlist
         .regexes
         .iter()
-        .map(|p| parse_regex(id, "allowlist.regexes", p).and_then(|h| build_regex(id, "allowlist.regexes", &h)))
+        .map(|p| {
+            parse_regex(id, "allowlist.regexes", p)
+                .and_then(|h| build_regex(id, "allowlist.regexes", &h))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let stopwords = if r.allowlist.stopwords.is_empty() {
         None
@@ -270,6 +318,8 @@ pub(crate) fn compile_rule(
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 128
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
         && id.as_bytes()[0].is_ascii_alphanumeric()
 }

@@ -24,7 +24,12 @@ pub(crate) static BASE64_BYTE: [bool; 256] = {
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'-' || c == b'_' || c == b'=';
+        t[b] = c.is_ascii_alphanumeric()
+            || c == b'+'
+            || c == b'/'
+            || c == b'-'
+            || c == b'_'
+            || c == b'=';
         b += 1;
     }
     t
@@ -43,7 +48,12 @@ pub(crate) struct Decoded {
 
 impl Decoded {
     pub(crate) fn with_capacity(n: usize) -> Decoded {
-        Decoded { bytes: vec![0; n].into_boxed_slice(), origin: vec![0; n + 1].into_boxed_slice(), encoded: vec![false; n].into_boxed_slice(), len: 0 }
+        Decoded {
+            bytes: vec![0; n].into_boxed_slice(),
+            origin: vec![0; n + 1].into_boxed_slice(),
+            encoded: vec![false; n].into_boxed_slice(),
+            len: 0,
+        }
     }
 
     pub(crate) fn as_slice(&self) -> &[u8] {
@@ -73,12 +83,19 @@ impl Decoded {
         let out = &mut self.bytes[..];
         let n = match base64::engine::general_purpose::STANDARD_NO_PAD.decode_slice(body, out) {
             Ok(n) => n,
-            Err(_) => match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(body, out) {
-                Ok(n) => n,
-                Err(_) => return false,
-            },
+            Err(_) => {
+                match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(body, out) {
+                    Ok(n) => n,
+                    Err(_) => return false,
+                }
+            }
         };
-        let printable = self.bytes[..n].iter().filter(|&&b| b.is_ascii_graphic() || b == b' ' || b == b'\n' || b == b'\r' || b == b'\t').count();
+        let printable = self.bytes[..n]
+            .iter()
+            .filter(|&&b| {
+                b.is_ascii_graphic() || b == b' ' || b == b'\n' || b == b'\r' || b == b'\t'
+            })
+            .count();
         if printable * 10 < n * 9 {
             return false;
         }
@@ -118,13 +135,17 @@ impl Decoded {
 pub(crate) fn escape_at(s: &[u8], i: usize) -> Option<(u8, usize)> {
     let hex = |from: usize, n: usize| -> Option<u32> {
         let digits = s.get(from..from + n)?;
-        digits.iter().try_fold(0u32, |acc, &d| Some(acc * 16 + (d as char).to_digit(16)?))
+        digits
+            .iter()
+            .try_fold(0u32, |acc, &d| Some(acc * 16 + (d as char).to_digit(16)?))
     };
     match (s[i], s.get(i + 1).copied()?) {
         (b'\\', b'u') => hex(i + 2, 4).filter(|&c| c < 0x80).map(|c| (c as u8, 6)),
         (b'\\', b'x') => hex(i + 2, 2).filter(|&c| c < 0x80).map(|c| (c as u8, 4)),
         (b'\\', c @ (b'"' | b'\'' | b'/' | b'\\')) => Some((c, 2)),
-        (b'%', _) => hex(i + 1, 2).filter(|&c| c < 0x80 && c >= 0x20).map(|c| (c as u8, 3)),
+        (b'%', _) => hex(i + 1, 2)
+            .filter(|&c| c < 0x80 && c >= 0x20)
+            .map(|c| (c as u8, 3)),
         _ => None,
     }
 }
@@ -149,7 +170,9 @@ mod tests {
         let enc = base64::engine::general_purpose::STANDARD.encode("user:Zq8vN3pXr5tYw2kL");
         assert!(d.base64(enc.as_bytes()));
         assert_eq!(d.as_slice(), b"user:Zq8vN3pXr5tYw2kL");
-        let binary = base64::engine::general_purpose::STANDARD.encode([0u8, 1, 2, 3, 250, 251, 252, 253, 254, 255, 0, 1, 2, 3, 4, 5, 6, 7]);
+        let binary = base64::engine::general_purpose::STANDARD.encode([
+            0u8, 1, 2, 3, 250, 251, 252, 253, 254, 255, 0, 1, 2, 3, 4, 5, 6, 7,
+        ]);
         assert!(!d.base64(binary.as_bytes()));
         assert!(!d.base64(b"not-base64-but-long-enough-to-try!"));
     }

@@ -36,7 +36,9 @@ pub fn default_rule_files() -> &'static [(&'static str, &'static str)] {
 pub fn default_rules() -> Vec<RuleSyntax> {
     DEFAULT_RULE_FILES
         .iter()
-        .flat_map(|(name, text)| parse_toml(text, name).unwrap_or_else(|e| panic!("embedded ruleset: {e}")))
+        .flat_map(|(name, text)| {
+            parse_toml(text, name).unwrap_or_else(|e| panic!("embedded ruleset: {e}"))
+        })
         .collect()
 }
 
@@ -70,7 +72,10 @@ pub(crate) struct Inner {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("rules", &self.0.rules.len()).field("reach", &self.0.reach).finish()
+        f.debug_struct("Engine")
+            .field("rules", &self.0.rules.len())
+            .field("reach", &self.0.reach)
+            .finish()
     }
 }
 
@@ -189,7 +194,8 @@ impl EngineBuilder {
 
     /// Leaves out the rules with these ids.
     pub fn disable<S: AsRef<str>>(&mut self, ids: impl IntoIterator<Item = S>) -> &mut Self {
-        self.disabled.extend(ids.into_iter().map(|s| s.as_ref().to_string()));
+        self.disabled
+            .extend(ids.into_iter().map(|s| s.as_ref().to_string()));
         self
     }
 
@@ -225,7 +231,11 @@ impl EngineBuilder {
     /// A bad rule (regex, keyword, validator, field value), a duplicate id, or a limit; the
     /// error names the rule id and field.
     pub fn build(&self) -> Result<Engine, BuildError> {
-        let mut syntax: Vec<RuleSyntax> = if self.default_rules { default_rules() } else { Vec::new() };
+        let mut syntax: Vec<RuleSyntax> = if self.default_rules {
+            default_rules()
+        } else {
+            Vec::new()
+        };
         syntax.extend(self.extra.iter().cloned());
         syntax.retain(|r| !self.disabled.contains(&r.id));
         if let Some(only) = &self.only {
@@ -240,7 +250,12 @@ impl EngineBuilder {
         let mut seen = std::collections::HashSet::new();
         for r in &syntax {
             if !seen.insert(r.id.as_str()) {
-                return Err(BuildError::rule(BuildErrorKind::DuplicateId, &r.id, "id", "another rule has the same id"));
+                return Err(BuildError::rule(
+                    BuildErrorKind::DuplicateId,
+                    &r.id,
+                    "id",
+                    "another rule has the same id",
+                ));
             }
         }
         let rules = syntax
@@ -270,7 +285,10 @@ impl EngineBuilder {
         if keywords.len() > MAX_KEYWORDS {
             return Err(BuildError::new(
                 BuildErrorKind::Limit,
-                format!("{} distinct keywords; the limit is {MAX_KEYWORDS}", keywords.len()),
+                format!(
+                    "{} distinct keywords; the limit is {MAX_KEYWORDS}",
+                    keywords.len()
+                ),
             ));
         }
         let prefilter = AhoCorasickBuilder::new()
@@ -278,10 +296,28 @@ impl EngineBuilder {
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&keywords)
-            .or_else(|_| AhoCorasickBuilder::new().ascii_case_insensitive(true).build(&keywords))
-            .map_err(|e| BuildError::new(BuildErrorKind::Limit, format!("keyword automaton: {e}")))?;
+            .or_else(|_| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&keywords)
+            })
+            .map_err(|e| {
+                BuildError::new(BuildErrorKind::Limit, format!("keyword automaton: {e}"))
+            })?;
         let max_keyword_len = keywords.iter().map(String::len).max().unwrap_or(0);
-        let reach = rules.iter().map(|r| r.max_len + NEAR).max().unwrap_or(NEAR).max(max_keyword_len + NEAR);
-        Ok(Engine(Arc::new(Inner { rules, prefilter, keyword_rules, max_keyword_len, reach, decode: self.decode })))
+        let reach = rules
+            .iter()
+            .map(|r| r.max_len + NEAR)
+            .max()
+            .unwrap_or(NEAR)
+            .max(max_keyword_len + NEAR);
+        Ok(Engine(Arc::new(Inner {
+            rules,
+            prefilter,
+            keyword_rules,
+            max_keyword_len,
+            reach,
+            decode: self.decode,
+        })))
     }
 }

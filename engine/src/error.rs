@@ -54,11 +54,25 @@ pub struct BuildError {
 
 impl BuildError {
     pub(crate) fn new(kind: BuildErrorKind, message: impl Into<String>) -> BuildError {
-        BuildError { kind, message: message.into(), origin: None, line: None, rule_id: None, field: None }
+        BuildError {
+            kind,
+            message: message.into(),
+            origin: None,
+            line: None,
+            rule_id: None,
+            field: None,
+        }
     }
 
-    pub(crate) fn rule(kind: BuildErrorKind, rule_id: &str, field: &str, message: impl Into<String>) -> BuildError {
-        BuildError::new(kind, message).with_rule(rule_id).with_field(field)
+    pub(crate) fn rule(
+        kind: BuildErrorKind,
+        rule_id: &str,
+        field: &str,
+        message: impl Into<String>,
+    ) -> BuildError {
+        BuildError::new(kind, message)
+            .with_rule(rule_id)
+            .with_field(field)
     }
 
     pub(crate) fn with_origin(mut self, origin: &str) -> BuildError {

@@ -65,7 +65,10 @@ impl<'a> Finding<'a> {
     }
     /// A masked rendering that is safe to print.
     pub fn preview(&self) -> Preview<'a> {
-        Preview { secret: self.secret, keep: self.rule.keep_prefix }
+        Preview {
+            secret: self.secret,
+            keep: self.rule.keep_prefix,
+        }
     }
     /// The raw secret. Handle with care: everything else in this type is safe to log, this
     /// is not.
@@ -105,7 +108,15 @@ impl fmt::Debug for Finding<'_> {
 
 impl fmt::Display for Finding<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {} ({}) {}", self.line, self.column, self.rule.id, self.rule.provider, self.preview())
+        write!(
+            f,
+            "{}:{}: {} ({}) {}",
+            self.line,
+            self.column,
+            self.rule.id,
+            self.rule.provider,
+            self.preview()
+        )
     }
 }
 
@@ -120,7 +131,11 @@ pub struct Preview<'a> {
 impl Preview<'_> {
     fn visible(&self) -> usize {
         let n = self.secret.len();
-        let want = if self.keep > 0 { self.keep } else { (n / 8).min(3) };
+        let want = if self.keep > 0 {
+            self.keep
+        } else {
+            (n / 8).min(3)
+        };
         want.min(n / 3)
     }
 }
@@ -219,6 +234,10 @@ impl fmt::Debug for FindingBuf {
 
 impl fmt::Display for FindingBuf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {} ({}) {}", self.line, self.column, self.rule_id, self.provider, self.preview)
+        write!(
+            f,
+            "{}:{}: {} ({}) {}",
+            self.line, self.column, self.rule_id, self.provider, self.preview
+        )
     }
 }

@@ -42,14 +42,19 @@ pub enum Format {
 /// field (`secretGroup`, `allowlists`, `path`); secretsift otherwise. A file that is not TOML is
 /// reported as secretsift, whose parser then names the syntax error.
 pub fn detect(text: &str) -> Format {
-    let Ok(value) = text.parse::<toml::Table>() else { return Format::Secretsift };
+    let Ok(value) = text.parse::<toml::Table>() else {
+        return Format::Secretsift;
+    };
     if value.keys().any(|k| k != "rules") {
         return Format::Gitleaks;
     }
     let rules = value.get("rules").and_then(|r| r.as_array());
     let gitleaks_rule = |r: &toml::Value| {
         r.as_table().is_some_and(|t| {
-            !t.contains_key("provider") || ["secretGroup", "allowlists", "path"].iter().any(|k| t.contains_key(*k))
+            !t.contains_key("provider")
+                || ["secretGroup", "allowlists", "path"]
+                    .iter()
+                    .any(|k| t.contains_key(*k))
         })
     };
     if rules.is_some_and(|rs| rs.iter().any(gitleaks_rule)) {
@@ -132,18 +137,32 @@ struct Allowlist {
 /// expressed; each names `origin` and the rule id.
 pub fn parse(text: &str, origin: &str) -> Result<Vec<RuleSyntax>, BuildError> {
     let config: Config = toml::from_str(text).map_err(|e| toml_error(text, origin, &e))?;
-    let globals: Vec<Allowlist> = config.allowlist.into_iter().chain(config.allowlists).collect();
+    let globals: Vec<Allowlist> = config
+        .allowlist
+        .into_iter()
+        .chain(config.allowlists)
+        .collect();
     let mut out = Vec::with_capacity(config.rules.len());
     for r in config.rules {
         let Some(regex) = r.regex.filter(|s| !s.is_empty()) else {
             if r.path.is_some() {
                 continue; // a file-name-only rule: nothing to match in content
             }
-            return Err(BuildError::rule(BuildErrorKind::InvalidValue, &r.id, "regex", "the rule has neither `regex` nor `path`")
-                .with_origin(origin));
+            return Err(BuildError::rule(
+                BuildErrorKind::InvalidValue,
+                &r.id,
+                "regex",
+                "the rule has neither `regex` nor `path`",
+            )
+            .with_origin(origin));
         };
         let id = normalise_id(&r.id);
-        let mut keywords: Vec<String> = r.keywords.iter().map(|k| k.to_ascii_lowercase()).filter(|k| !k.is_empty()).collect();
+        let mut keywords: Vec<String> = r
+            .keywords
+            .iter()
+            .map(|k| k.to_ascii_lowercase())
+            .filter(|k| !k.is_empty())
+            .collect();
         if keywords.is_empty() {
             keywords = derive_keywords(&regex).map_err(|why| {
                 BuildError::rule(
@@ -158,9 +177,15 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<RuleSyntax>, BuildError> {
         let mut allow = AllowlistSyntax::default();
         let mut target: Option<AllowTarget> = None;
         let own = r.allowlist.into_iter().chain(r.allowlists);
-        let global = globals.iter().filter(|g| g.target_rules.is_empty() || g.target_rules.iter().any(|t| t == &r.id)).cloned();
+        let global = globals
+            .iter()
+            .filter(|g| g.target_rules.is_empty() || g.target_rules.iter().any(|t| t == &r.id))
+            .cloned();
         for a in own.chain(global) {
-            let and = a.condition.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("and"));
+            let and = a
+                .condition
+                .as_deref()
+                .is_some_and(|c| c.eq_ignore_ascii_case("and"));
             if and && (!a.paths.is_empty() || !a.commits.is_empty()) {
                 continue; // would only apply together with paths/commits we cannot check
             }
@@ -195,7 +220,12 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<RuleSyntax>, BuildError> {
         }
         allow.target = target.unwrap_or_default();
         out.push(RuleSyntax {
-            provider: id.split('-').next().filter(|p| !p.is_empty()).unwrap_or("gitleaks").to_string(),
+            provider: id
+                .split('-')
+                .next()
+                .filter(|p| !p.is_empty())
+                .unwrap_or("gitleaks")
+                .to_string(),
             id,
             description: r.description,
             regex,
@@ -239,11 +269,18 @@ pub fn derive_keywords(regex: &str) -> Result<Vec<String>, String> {
         .crlf(c.get_crlf())
         .build()
         .parse(regex)
-        .map_err(|e| format!("the regex does not parse: {}", e.to_string().lines().last().unwrap_or("")))?;
+        .map_err(|e| {
+            format!(
+                "the regex does not parse: {}",
+                e.to_string().lines().last().unwrap_or("")
+            )
+        })?;
     let mut last_why = String::new();
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
         let mut ex = Extractor::new();
-        ex.kind(kind.clone()).limit_total(10_000).limit_literal_len(64);
+        ex.kind(kind.clone())
+            .limit_total(10_000)
+            .limit_literal_len(64);
         let seq = ex.extract(&hir);
         let Some(lits) = seq.literals() else {
             last_why = "it does not start or end with a literal".into();
@@ -259,7 +296,11 @@ pub fn derive_keywords(regex: &str) -> Result<Vec<String>, String> {
                 break;
             }
             let w = if w.len() > 64 {
-                let cut = if matches!(kind, ExtractKind::Prefix) { &w[..64] } else { &w[w.len() - 64..] };
+                let cut = if matches!(kind, ExtractKind::Prefix) {
+                    &w[..64]
+                } else {
+                    &w[w.len() - 64..]
+                };
                 cut.to_string()
             } else {
                 w
@@ -320,14 +361,22 @@ path = '''(?i)\.p12$'''
         assert_eq!(rules[0].allowlist.regexes, vec!["acme_0{24}"]);
         assert_eq!(rules[0].allowlist.stopwords, vec!["sample"]);
         assert_eq!(rules[1].keywords, vec!["tok-", "key-"]);
-        let engine = crate::Engine::builder().default_rules(false).add_rules(rules).build().unwrap();
+        let engine = crate::Engine::builder()
+            .default_rules(false)
+            .add_rules(rules)
+            .build()
+            .unwrap();
         let text = format!("x = {}{}\n", "acme_", "q8w7e6r5t4y3u2i1o9p8a7s6");
         assert_eq!(engine.scan(text.as_bytes()).len(), 1);
     }
 
     #[test]
     fn underivable_keywords_name_the_rule() {
-        let e = parse("[[rules]]\nid = \"x-y\"\nregex = '''[a-z]+[0-9]+[a-z]+'''\n", "g.toml").unwrap_err();
+        let e = parse(
+            "[[rules]]\nid = \"x-y\"\nregex = '''[a-z]+[0-9]+[a-z]+'''\n",
+            "g.toml",
+        )
+        .unwrap_err();
         assert_eq!(e.rule_id(), Some("x-y"));
         assert_eq!(e.kind(), BuildErrorKind::NoKeyword);
         assert!(e.to_string().contains("g.toml"), "{e}");

@@ -56,7 +56,9 @@ pub mod sink;
 pub mod validate;
 
 pub use compile::RuleInfo;
-pub use engine::{default_rule_files, default_rules, Engine, EngineBuilder, DEFAULT_MAX_MATCH_LEN, NEAR};
+pub use engine::{
+    default_rule_files, default_rules, Engine, EngineBuilder, DEFAULT_MAX_MATCH_LEN, NEAR,
+};
 pub use error::{BuildError, BuildErrorKind};
 pub use finding::{Finding, FindingBuf, Preview, SecretBytes};
 pub use redact::{RedactOptions, Redactor};

@@ -24,7 +24,10 @@ pub struct RedactOptions {
 
 impl Default for RedactOptions {
     fn default() -> Self {
-        RedactOptions { template: "[REDACTED:{rule}]".to_string(), line_mode: false }
+        RedactOptions {
+            template: "[REDACTED:{rule}]".to_string(),
+            line_mode: false,
+        }
     }
 }
 
@@ -45,10 +48,14 @@ fn parse_template(t: &str) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut rest = t;
     while !rest.is_empty() {
-        let next = [("{rule}", Part::Rule), ("{provider}", Part::Provider), ("{prefix}", Part::Prefix)]
-            .into_iter()
-            .filter_map(|(k, p)| rest.find(k).map(|i| (i, k.len(), p)))
-            .min_by_key(|&(i, _, _)| i);
+        let next = [
+            ("{rule}", Part::Rule),
+            ("{provider}", Part::Provider),
+            ("{prefix}", Part::Prefix),
+        ]
+        .into_iter()
+        .filter_map(|(k, p)| rest.find(k).map(|i| (i, k.len(), p)))
+        .min_by_key(|&(i, _, _)| i);
         match next {
             Some((i, klen, p)) => {
                 if i > 0 {
@@ -119,7 +126,9 @@ impl<W: Write> Output for RedactOutput<'_, W> {
                 Part::Rule => self.w.write_all(f.rule_id().as_bytes())?,
                 Part::Provider => self.w.write_all(f.provider().as_bytes())?,
                 // The rule declares this many leading bytes public; never more than a third.
-                Part::Prefix => self.w.write_all(&secret[..f.rule().keep_prefix.min(secret.len() / 3)])?,
+                Part::Prefix => self
+                    .w
+                    .write_all(&secret[..f.rule().keep_prefix.min(secret.len() / 3)])?,
             }
         }
         self.state.written = span.end;
@@ -144,7 +153,15 @@ impl Redactor {
         let mut scanner = engine.scanner();
         scanner.set_line_mode(options.line_mode);
         let counts = vec![0; engine.0.rules.len()];
-        Redactor { scanner, state: RedactState { parts: parse_template(&options.template), written: 0, counts, line_flush: options.line_mode } }
+        Redactor {
+            scanner,
+            state: RedactState {
+                parts: parse_template(&options.template),
+                written: 0,
+                counts,
+                line_flush: options.line_mode,
+            },
+        }
     }
 
     /// Feeds a chunk; writes every byte that is decided.
@@ -152,7 +169,13 @@ impl Redactor {
     /// # Errors
     /// The writer's error. Bytes accepted before the error have been written.
     pub fn feed<W: Write>(&mut self, chunk: &[u8], w: &mut W) -> io::Result<()> {
-        self.scanner.feed_to(chunk, &mut RedactOutput { state: &mut self.state, w })
+        self.scanner.feed_to(
+            chunk,
+            &mut RedactOutput {
+                state: &mut self.state,
+                w,
+            },
+        )
     }
 
     /// Ends the stream: writes the rest, then resets for the next stream.
@@ -160,7 +183,10 @@ impl Redactor {
     /// # Errors
     /// The writer's error.
     pub fn finish<W: Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.scanner.finish_to(&mut RedactOutput { state: &mut self.state, w })?;
+        self.scanner.finish_to(&mut RedactOutput {
+            state: &mut self.state,
+            w,
+        })?;
         self.state.written = 0;
         Ok(())
     }

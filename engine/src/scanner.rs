@@ -99,7 +99,11 @@ struct LineCursor {
 }
 
 impl LineCursor {
-    const START: LineCursor = LineCursor { pos: 0, line: 1, line_start: 0 };
+    const START: LineCursor = LineCursor {
+        pos: 0,
+        line: 1,
+        line_start: 0,
+    };
 
     /// Moves to `to`, counting newlines in `buf` (which starts at `buf_abs`).
     fn advance(&mut self, buf: &[u8], buf_abs: u64, to: u64) {
@@ -129,13 +133,23 @@ struct Window<'a> {
 impl Work {
     /// Runs rule `ri`'s regex for a keyword occurrence `kw_start..kw_end`: anchored at its start
     /// when the rule's matches always begin with a keyword, else over the keyword's window.
-    fn confirm(&mut self, win: &Window<'_>, rule: &CompiledRule, ri: usize, kw_start: u64, kw_end: u64) {
+    fn confirm(
+        &mut self,
+        win: &Window<'_>,
+        rule: &CompiledRule,
+        ri: usize,
+        kw_start: u64,
+        kw_end: u64,
+    ) {
         let anchored = rule.anchors.is_some();
         let (mut from, to) = if anchored {
             (kw_start, (kw_start + rule.max_len as u64).min(win.end))
         } else {
             let reach = (rule.max_len + crate::engine::NEAR) as u64;
-            (kw_end.saturating_sub(reach).max(win.seg_start), (kw_end + reach).min(win.end))
+            (
+                kw_end.saturating_sub(reach).max(win.seg_start),
+                (kw_end + reach).min(win.end),
+            )
         };
         let next = self.cursor(ri, win.nested);
         if anchored && from < next {
@@ -149,14 +163,24 @@ impl Work {
         while from < to {
             let input = Input::new(win.buf)
                 .span((from - win.buf_abs) as usize..(to - win.buf_abs) as usize)
-                .anchored(if anchored { Anchored::Yes } else { Anchored::No });
+                .anchored(if anchored {
+                    Anchored::Yes
+                } else {
+                    Anchored::No
+                });
             let slots = &mut self.slots[..nslots];
-            if rule.regex.search_slots_with(&mut self.caches[ri], &input, slots).is_none() {
+            if rule
+                .regex
+                .search_slots_with(&mut self.caches[ri], &input, slots)
+                .is_none()
+            {
                 return;
             }
             let (ms, me) = (slots[0].unwrap().get(), slots[1].unwrap().get());
             self.stats[ri].matches += 1;
-            let secret = slots[nslots - 2].zip(slots[nslots - 1]).map(|(s, e)| (s.get(), e.get()));
+            let secret = slots[nslots - 2]
+                .zip(slots[nslots - 1])
+                .map(|(s, e)| (s.get(), e.get()));
             let abs = |rel: usize| win.buf_abs + rel as u64;
             from = if me > ms { abs(me) } else { abs(ms) + 1 };
             self.set_cursor(ri, win.nested, from);
@@ -167,7 +191,13 @@ impl Work {
             if se <= ss || !self.accept(win.buf, rule, ri, ss..se, ms..me) {
                 continue;
             }
-            self.found.push(Pending { start: abs(ss), rule: ri as u32, end: abs(se), match_start: abs(ms), match_end: abs(me) });
+            self.found.push(Pending {
+                start: abs(ss),
+                rule: ri as u32,
+                end: abs(se),
+                match_start: abs(ms),
+                match_end: abs(me),
+            });
         }
     }
 
@@ -199,7 +229,14 @@ impl Work {
     }
 
     /// The checks after a regex match: entropy, validator, placeholders, stopwords, allowlist.
-    fn accept(&mut self, buf: &[u8], rule: &CompiledRule, ri: usize, secret: std::ops::Range<usize>, whole: std::ops::Range<usize>) -> bool {
+    fn accept(
+        &mut self,
+        buf: &[u8],
+        rule: &CompiledRule,
+        ri: usize,
+        secret: std::ops::Range<usize>,
+        whole: std::ops::Range<usize>,
+    ) -> bool {
         let s = &buf[secret];
         if rule.min_entropy.is_some_and(|min| shannon(s) < min) {
             return false;
@@ -224,9 +261,11 @@ impl Work {
             .allow_regexes
             .iter()
             .zip(self.allow_caches[ri].iter_mut())
-            .any(|(re, cache)| re.search_with(cache, &Input::new(target).earliest(true)).is_some())
+            .any(|(re, cache)| {
+                re.search_with(cache, &Input::new(target).earliest(true))
+                    .is_some()
+            })
     }
-
 }
 
 /// Scratch for confirming candidates, split from the buffer so both can be borrowed at once.
@@ -276,7 +315,10 @@ pub struct Scanner {
 
 impl std::fmt::Debug for Scanner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scanner").field("position", &self.position()).field("line_mode", &self.line_mode).finish()
+        f.debug_struct("Scanner")
+            .field("position", &self.position())
+            .field("line_mode", &self.line_mode)
+            .finish()
     }
 }
 
@@ -292,8 +334,17 @@ impl Scanner {
             c
         };
         let caches: Vec<meta::Cache> = inner.rules.iter().map(|r| cache(&r.regex)).collect();
-        let allow_caches = inner.rules.iter().map(|r| r.allow_regexes.iter().map(cache).collect()).collect();
-        let max_slots = inner.rules.iter().map(|r| 2 * (r.secret_group + 1)).max().unwrap_or(2);
+        let allow_caches = inner
+            .rules
+            .iter()
+            .map(|r| r.allow_regexes.iter().map(cache).collect())
+            .collect();
+        let max_slots = inner
+            .rules
+            .iter()
+            .map(|r| 2 * (r.secret_group + 1))
+            .max()
+            .unwrap_or(2);
         let mut s = Scanner {
             buf: vec![0u8; cap].into_boxed_slice(),
             buf_abs: 0,
@@ -331,7 +382,11 @@ impl Scanner {
             for ex in rule.warm_up.iter() {
                 let n = 2 * (rule.secret_group + 1);
                 let w = &mut self.work;
-                let _ = rule.regex.search_slots_with(&mut w.caches[i], &Input::new(ex.as_bytes()), &mut w.slots[..n]);
+                let _ = rule.regex.search_slots_with(
+                    &mut w.caches[i],
+                    &Input::new(ex.as_bytes()),
+                    &mut w.slots[..n],
+                );
                 for (a, cache) in rule.allow_regexes.iter().zip(w.allow_caches[i].iter_mut()) {
                     let _ = a.search_with(cache, &Input::new(ex.as_bytes()));
                 }
@@ -404,7 +459,11 @@ impl Scanner {
         self.finish(sink)
     }
 
-    pub(crate) fn feed_to<O: Output>(&mut self, mut chunk: &[u8], out: &mut O) -> Result<(), O::Error> {
+    pub(crate) fn feed_to<O: Output>(
+        &mut self,
+        mut chunk: &[u8],
+        out: &mut O,
+    ) -> Result<(), O::Error> {
         while !chunk.is_empty() {
             if self.len == self.buf.len() {
                 self.process(false, out)?;
@@ -441,14 +500,22 @@ impl Scanner {
     fn process<O: Output>(&mut self, boundary: bool, out: &mut O) -> Result<(), O::Error> {
         let reach = self.engine.0.reach as u64;
         let end = self.position();
-        let commit = if boundary { end } else { end.saturating_sub(reach + LOOK as u64) };
+        let commit = if boundary {
+            end
+        } else {
+            end.saturating_sub(reach + LOOK as u64)
+        };
         if commit > self.done {
             self.find_candidates(commit, end);
             self.done = commit;
         }
         // Later keyword occurrences end after `commit`, so their matches start after
         // `commit - reach`: anything ending before that can no longer be overlapped.
-        let decided = if boundary { u64::MAX } else { commit.saturating_sub(reach) };
+        let decided = if boundary {
+            u64::MAX
+        } else {
+            commit.saturating_sub(reach)
+        };
         self.deliver(decided, out)?;
         let settled = match self.work.pending.front() {
             Some(p) => p.start.min(decided),
@@ -461,8 +528,15 @@ impl Scanner {
     fn find_candidates(&mut self, commit: u64, end: u64) {
         let engine = self.engine.clone();
         let inner = &engine.0;
-        let lo = self.done.saturating_sub(inner.max_keyword_len as u64).max(self.seg_start).max(self.buf_abs);
-        let (lo_rel, hi_rel) = ((lo - self.buf_abs) as usize, (commit - self.buf_abs) as usize);
+        let lo = self
+            .done
+            .saturating_sub(inner.max_keyword_len as u64)
+            .max(self.seg_start)
+            .max(self.buf_abs);
+        let (lo_rel, hi_rel) = (
+            (lo - self.buf_abs) as usize,
+            (commit - self.buf_abs) as usize,
+        );
         let input = aho_corasick::Input::new(&self.buf[..hi_rel]).span(lo_rel..hi_rel);
         let mut state = aho_corasick::automaton::OverlappingState::start();
         loop {
@@ -474,8 +548,20 @@ impl Scanner {
             }
             let kw_start = self.buf_abs + m.start() as u64;
             for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
-                let window = Window { buf: &self.buf[..self.len], buf_abs: self.buf_abs, seg_start: self.seg_start, nested: false, end };
-                self.work.confirm(&window, &inner.rules[ri as usize], ri as usize, kw_start, kw_end);
+                let window = Window {
+                    buf: &self.buf[..self.len],
+                    buf_abs: self.buf_abs,
+                    seg_start: self.seg_start,
+                    nested: false,
+                    end,
+                };
+                self.work.confirm(
+                    &window,
+                    &inner.rules[ri as usize],
+                    ri as usize,
+                    kw_start,
+                    kw_end,
+                );
                 self.work.queue_found();
             }
         }
@@ -498,15 +584,23 @@ impl Scanner {
         let mut i = lo;
         while i < hi {
             let b = self.buf[i];
-            let starts_run = BASE64_BYTE[b as usize] && (i == 0 || self.buf_abs + i as u64 == self.seg_start || !BASE64_BYTE[self.buf[i - 1] as usize]);
+            let starts_run = BASE64_BYTE[b as usize]
+                && (i == 0
+                    || self.buf_abs + i as u64 == self.seg_start
+                    || !BASE64_BYTE[self.buf[i - 1] as usize]);
             if !starts_run {
                 i += 1;
                 continue;
             }
             let limit = (i + max_run + 1).min(stop);
-            let j = self.buf[i..limit].iter().position(|&c| !BASE64_BYTE[c as usize]).map_or(limit, |k| i + k);
+            let j = self.buf[i..limit]
+                .iter()
+                .position(|&c| !BASE64_BYTE[c as usize])
+                .map_or(limit, |k| i + k);
             let run_len = j - i;
-            if (MIN_BASE64_RUN..=max_run).contains(&run_len) && self.work.decoded.base64(&self.buf[i..j]) {
+            if (MIN_BASE64_RUN..=max_run).contains(&run_len)
+                && self.work.decoded.base64(&self.buf[i..j])
+            {
                 self.scan_decoded(self.buf_abs + i as u64);
             }
             i = j.max(i + 1);
@@ -518,10 +612,13 @@ impl Scanner {
             let p = at + k;
             at = p + 1;
             let abs_p = self.buf_abs + p as u64;
-            if abs_p < self.esc_covered || crate::decode::escape_at(&self.buf[..stop], p).is_none() {
+            if abs_p < self.esc_covered || crate::decode::escape_at(&self.buf[..stop], p).is_none()
+            {
                 continue;
             }
-            let start = p.saturating_sub(radius).max(rel(self.seg_start.max(self.buf_abs)));
+            let start = p
+                .saturating_sub(radius)
+                .max(rel(self.seg_start.max(self.buf_abs)));
             let region_end = (p + 2 * radius).min(stop);
             self.esc_covered = self.buf_abs + region_end as u64;
             if self.work.decoded.escapes(&self.buf[start..region_end]) {
@@ -542,18 +639,38 @@ impl Scanner {
         let view = decoded.as_slice();
         let mut state = aho_corasick::automaton::OverlappingState::start();
         loop {
-            inner.prefilter.find_overlapping(aho_corasick::Input::new(view), &mut state);
+            inner
+                .prefilter
+                .find_overlapping(aho_corasick::Input::new(view), &mut state);
             let Some(m) = state.get_match() else { break };
             for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
-                let window = Window { buf: view, buf_abs: 0, seg_start: 0, nested: true, end: view.len() as u64 };
-                work.confirm(&window, &inner.rules[ri as usize], ri as usize, m.start() as u64, m.end() as u64);
+                let window = Window {
+                    buf: view,
+                    buf_abs: 0,
+                    seg_start: 0,
+                    nested: true,
+                    end: view.len() as u64,
+                };
+                work.confirm(
+                    &window,
+                    &inner.rules[ri as usize],
+                    ri as usize,
+                    m.start() as u64,
+                    m.end() as u64,
+                );
                 while let Some(p) = work.found.pop() {
                     let (s, e) = (p.start as usize, p.end as usize);
                     if !decoded.any_encoded(s..e) {
                         continue; // plain text inside the region: the stream scan reports it
                     }
                     let map = |i: u64| base + decoded.origin[i as usize] as u64;
-                    let q = Pending { start: map(p.start), end: map(p.end), match_start: map(p.match_start), match_end: map(p.match_end), rule: p.rule };
+                    let q = Pending {
+                        start: map(p.start),
+                        end: map(p.end),
+                        match_start: map(p.match_start),
+                        match_end: map(p.match_end),
+                        rule: p.rule,
+                    };
                     let at = work.pending.partition_point(|x| x < &q);
                     if work.pending.get(at) != Some(&q) {
                         work.pending.insert(at, q);
@@ -576,7 +693,12 @@ impl Scanner {
             if rule.info.generic {
                 // A generic finding yields to any provider finding on the same bytes (all of
                 // which are known by now) and to an earlier generic one.
-                let overlapped_later = self.work.pending.iter().take_while(|q| q.start < p.end).any(|q| !engine.0.rules[q.rule as usize].info.generic);
+                let overlapped_later = self
+                    .work
+                    .pending
+                    .iter()
+                    .take_while(|q| q.start < p.end)
+                    .any(|q| !engine.0.rules[q.rule as usize].info.generic);
                 if self.specific_end > p.start || self.generic_end > p.start || overlapped_later {
                     continue;
                 }
@@ -584,7 +706,8 @@ impl Scanner {
             } else {
                 self.specific_end = self.specific_end.max(p.end);
             }
-            self.lines.advance(&self.buf[..self.len], self.buf_abs, p.start);
+            self.lines
+                .advance(&self.buf[..self.len], self.buf_abs, p.start);
             let rel = |a: u64| (a - self.buf_abs) as usize;
             let f = Finding {
                 rule_index: p.rule as usize,
@@ -603,12 +726,16 @@ impl Scanner {
     /// Drops bytes no window, pending finding or output needs any more.
     fn compact<O: Output>(&mut self, out: &O) {
         let reach = self.engine.0.reach as u64;
-        let mut keep_from = self.done.saturating_sub(reach + LOOK as u64).min(out.needs_from());
+        let mut keep_from = self
+            .done
+            .saturating_sub(reach + LOOK as u64)
+            .min(out.needs_from());
         if let Some(p) = self.work.pending.front() {
             keep_from = keep_from.min(p.start);
         }
         let keep_from = keep_from.max(self.buf_abs);
-        self.lines.advance(&self.buf[..self.len], self.buf_abs, keep_from);
+        self.lines
+            .advance(&self.buf[..self.len], self.buf_abs, keep_from);
         let drop = (keep_from - self.buf_abs) as usize;
         self.buf.copy_within(drop..self.len, 0);
         self.len -= drop;

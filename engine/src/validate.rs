@@ -37,7 +37,10 @@ impl Validator {
 
     /// Looks a validator up by its name.
     pub fn from_name(name: &str) -> Option<Validator> {
-        Validator::ALL.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+        Validator::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, v)| v)
     }
 
     /// Whether `secret` passes the check.
@@ -71,18 +74,23 @@ fn crc32_base62(token: &[u8]) -> bool {
 
 fn jwt(token: &[u8]) -> bool {
     let mut parts = token.split(|&b| b == b'.');
-    let Some(header) = parts.next() else { return false };
+    let Some(header) = parts.next() else {
+        return false;
+    };
     let rest = parts.count();
     if rest != 2 && rest != 4 {
         return false;
     }
     let mut buf = [0u8; 1024];
     let header = trim_padding(header);
-    let Ok(n) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(header, &mut buf) else {
+    let Ok(n) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(header, &mut buf)
+    else {
         return false;
     };
     let json = trim_ascii(&buf[..n]);
-    json.first() == Some(&b'{') && json.last() == Some(&b'}') && memchr::memmem::find(json, b"\"alg\"").is_some()
+    json.first() == Some(&b'{')
+        && json.last() == Some(&b'}')
+        && memchr::memmem::find(json, b"\"alg\"").is_some()
 }
 
 fn pem_body(block: &[u8]) -> bool {
@@ -104,7 +112,9 @@ fn pem_body(block: &[u8]) -> bool {
         for &b in line {
             match b {
                 b'=' => seen_pad = true,
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if !seen_pad => body_bytes += 1,
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if !seen_pad => {
+                    body_bytes += 1
+                }
                 _ => return false,
             }
             quad += 1;
@@ -120,8 +130,14 @@ fn base64_any(s: &[u8]) -> bool {
     if s.len() > 4096 {
         return false;
     }
-    let mut ok = |engine: &base64::engine::GeneralPurpose| engine.decode_slice(s, &mut buf).map(|n| n >= 12).unwrap_or(false);
-    ok(&base64::engine::general_purpose::STANDARD_NO_PAD) || ok(&base64::engine::general_purpose::URL_SAFE_NO_PAD)
+    let mut ok = |engine: &base64::engine::GeneralPurpose| {
+        engine
+            .decode_slice(s, &mut buf)
+            .map(|n| n >= 12)
+            .unwrap_or(false)
+    };
+    ok(&base64::engine::general_purpose::STANDARD_NO_PAD)
+        || ok(&base64::engine::general_purpose::URL_SAFE_NO_PAD)
 }
 
 fn luhn(s: &[u8]) -> bool {
@@ -147,8 +163,14 @@ fn trim_padding(s: &[u8]) -> &[u8] {
 }
 
 fn trim_ascii(s: &[u8]) -> &[u8] {
-    let start = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    let start = s
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     &s[start..end]
 }
 
@@ -178,7 +200,12 @@ mod tests {
     #[test]
     fn jwt_needs_json_header_with_alg() {
         let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-        let good = format!("{}.{}.{}", enc(r#"{"alg":"HS256","typ":"JWT"}"#), enc(r#"{"sub":"1"}"#), "c2lnbmF0dXJl");
+        let good = format!(
+            "{}.{}.{}",
+            enc(r#"{"alg":"HS256","typ":"JWT"}"#),
+            enc(r#"{"sub":"1"}"#),
+            "c2lnbmF0dXJl"
+        );
         assert!(Validator::Jwt.check(good.as_bytes()));
         let bad = format!("{}.{}.{}", enc("not json at all"), enc("{}"), "c2ln");
         assert!(!Validator::Jwt.check(bad.as_bytes()));

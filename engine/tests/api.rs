@@ -61,7 +61,11 @@ fn bad_rules_are_refused_with_rule_and_field() {
         assert_eq!(e.rule_id(), Some(rule), "{e}");
         assert_eq!(e.field(), Some(field), "{e}");
         let shown = e.to_string();
-        assert!(shown.contains(&format!("rule `{rule}`")) && shown.contains(&format!("field `{field}`")), "{shown}");
+        assert!(
+            shown.contains(&format!("rule `{rule}`"))
+                && shown.contains(&format!("field `{field}`")),
+            "{shown}"
+        );
     }
 }
 
@@ -86,17 +90,27 @@ fn findings_never_show_the_secret_when_formatted() {
     let found = engine.scan(text.as_bytes());
     assert_eq!(found.len(), 1);
     let f = &found[0];
-    assert_eq!(f.expose_secret(), secret.as_bytes(), "the explicit accessor gives the raw value");
+    assert_eq!(
+        f.expose_secret(),
+        secret.as_bytes(),
+        "the explicit accessor gives the raw value"
+    );
     let json = serde_json::to_string(f).unwrap();
     for shown in [format!("{f:?}"), format!("{f}"), json, f.preview.clone()] {
         assert!(!shown.contains(&secret[4..]), "leaked in {shown}");
-        assert!(!shown.contains(&secret[4..12]), "a long run of the secret leaked in {shown}");
+        assert!(
+            !shown.contains(&secret[4..12]),
+            "a long run of the secret leaked in {shown}"
+        );
     }
     assert_eq!(f.preview, "tok_************");
     let mut sc = engine.scanner();
-    sc.scan(text.as_bytes(), &mut secretsift::sink::FnSink(|f: &secretsift::Finding<'_>| {
-        assert!(!format!("{f:?} {f} {}", f.preview()).contains(&secret[4..]));
-    }))
+    sc.scan(
+        text.as_bytes(),
+        &mut secretsift::sink::FnSink(|f: &secretsift::Finding<'_>| {
+            assert!(!format!("{f:?} {f} {}", f.preview()).contains(&secret[4..]));
+        }),
+    )
     .unwrap();
 }
 
@@ -110,7 +124,10 @@ fn arbitrary_bytes_never_panic() {
         let _ = engine.scan(&data);
         let _ = default.scan(&data);
         let red = engine.redact(&data);
-        assert_eq!(red, data, "random bytes hold no secret, so they pass through unchanged");
+        assert_eq!(
+            red, data,
+            "random bytes hold no secret, so they pass through unchanged"
+        );
     }
     // Keyword-dense, NUL-laden and invalid UTF-8 input around real secrets.
     let mut data = Vec::new();
@@ -120,7 +137,14 @@ fn arbitrary_bytes_never_panic() {
             data.extend_from_slice(format!(" tok_{}{:04} ", "abcdefghijklmnop", i).as_bytes());
         }
     }
-    assert_eq!(engine.scan(&data).iter().filter(|f| f.rule_id == "tok").count(), 20);
+    assert_eq!(
+        engine
+            .scan(&data)
+            .iter()
+            .filter(|f| f.rule_id == "tok")
+            .count(),
+        20
+    );
 }
 
 #[test]
@@ -142,7 +166,8 @@ tags = ["generic"]
     b.default_rules(false).add_toml(toml, "t").unwrap();
     let engine = b.build().unwrap();
     let vendor = format!("vnd_{}", "a1b2c3d4e5f6g7h8i9j0");
-    let found = engine.scan(format!("password = {vendor}\npassword = Zq8vN3pXr5tYw2kL\n").as_bytes());
+    let found =
+        engine.scan(format!("password = {vendor}\npassword = Zq8vN3pXr5tYw2kL\n").as_bytes());
     let ids: Vec<_> = found.iter().map(|f| (f.rule_id.as_str(), f.line)).collect();
     assert_eq!(ids, vec![("vendor", 1), ("any-password", 2)]);
 }
@@ -150,15 +175,27 @@ tags = ["generic"]
 #[test]
 fn checks_veto_matches() {
     let engine = common::engine();
-    let found = |s: &str| engine.scan(s.as_bytes()).into_iter().map(|f| f.rule_id).collect::<Vec<_>>();
+    let found = |s: &str| {
+        engine
+            .scan(s.as_bytes())
+            .into_iter()
+            .map(|f| f.rule_id)
+            .collect::<Vec<_>>()
+    };
     // entropy: a repetitive value under `ctx_secret` is not reported.
     assert!(found("ctx_secret=abababababababababababab").is_empty());
-    assert_eq!(found("ctx_secret=Zq8vN3pXr5tYw2kL9mB4cH7dF1gJ"), vec!["ctx"]);
+    assert_eq!(
+        found("ctx_secret=Zq8vN3pXr5tYw2kL9mB4cH7dF1gJ"),
+        vec!["ctx"]
+    );
     // stopword
     assert!(found("ctx_secret=Zq8vN3pXr5notrealw2kL9mB4cH7d").is_empty());
     // allowlist regex
     assert!(found(&format!("alw_{}", "0000abcdefghijkl")).is_empty());
-    assert_eq!(found(&format!("alw_{}", "k3j4h5g6f7d8s9a0")), vec!["allowed"]);
+    assert_eq!(
+        found(&format!("alw_{}", "k3j4h5g6f7d8s9a0")),
+        vec!["allowed"]
+    );
     // placeholders
     assert!(found("passwd=${DB_PASSWORD}").is_empty());
     assert!(found("passwd=changeme123").is_empty());
@@ -166,7 +203,10 @@ fn checks_veto_matches() {
     // validator: the block body must be base64
     assert!(found("-----BEGIN TEST KEY-----\nthis is not base64 !! at all, no sir, not it\n-----END TEST KEY-----").is_empty());
     // keyword near, not inside, the match
-    assert_eq!(found("nearvendor token NR0123456789ABCDEF0123456789ABCD"), vec!["near"]);
+    assert_eq!(
+        found("nearvendor token NR0123456789ABCDEF0123456789ABCD"),
+        vec!["near"]
+    );
     assert!(found("unrelated NR0123456789ABCDEF0123456789ABCD").is_empty());
     // publishable
     let f = engine.scan(format!("pub_{}", "ABCDEFGH12345678").as_bytes());
@@ -178,7 +218,10 @@ fn redaction_templates() {
     let engine = common::engine();
     let text = format!("a tok_{} b\n", "abcdefghij0123456789");
     assert_eq!(engine.redact(text.as_bytes()), b"a [REDACTED:tok] b\n");
-    let mut r = engine.redactor(RedactOptions { template: RedactOptions::KEEP_PREFIX.into(), line_mode: true });
+    let mut r = engine.redactor(RedactOptions {
+        template: RedactOptions::KEEP_PREFIX.into(),
+        line_mode: true,
+    });
     let mut out = Vec::new();
     r.feed(text.as_bytes(), &mut out).unwrap();
     // line mode: the line is written as soon as its newline arrives, before finish
@@ -207,7 +250,13 @@ fn encoded_secrets_are_found_at_their_encoded_span() {
     use base64::Engine as _;
     let engine = common::engine();
     let secret = format!("tok_{}", "abcdefghij0123456789");
-    let spans = |text: &str| engine.scan(text.as_bytes()).into_iter().map(|f| (f.rule_id, f.start, f.end)).collect::<Vec<_>>();
+    let spans = |text: &str| {
+        engine
+            .scan(text.as_bytes())
+            .into_iter()
+            .map(|f| (f.rule_id, f.start, f.end))
+            .collect::<Vec<_>>()
+    };
 
     // base64 (a Kubernetes Secret value, a Basic auth header)
     let b64 = base64::engine::general_purpose::STANDARD.encode(format!("user:{secret}"));
@@ -215,13 +264,19 @@ fn encoded_secrets_are_found_at_their_encoded_span() {
     let found = spans(&text);
     assert_eq!(found.len(), 1, "{found:?}");
     let start = text.find(&b64).unwrap() as u64;
-    assert!(found[0].1 >= start && found[0].2 <= start + b64.len() as u64, "span inside the encoded run: {found:?}");
+    assert!(
+        found[0].1 >= start && found[0].2 <= start + b64.len() as u64,
+        "span inside the encoded run: {found:?}"
+    );
 
     // JSON / JavaScript escapes
     let escaped = secret.replace('t', "\\u0074");
     let text = format!(r#"{{"k":"{escaped}"}}"#);
     let at = text.find("\\u0074").unwrap() as u64;
-    assert_eq!(spans(&text), vec![("tok".to_string(), at, at + escaped.len() as u64)]);
+    assert_eq!(
+        spans(&text),
+        vec![("tok".to_string(), at, at + escaped.len() as u64)]
+    );
 
     // percent-encoding
     let text = format!("GET /cb?x=%74ok_{}&y=1", "abcdefghij0123456789");
@@ -238,6 +293,13 @@ fn encoded_secrets_are_found_at_their_encoded_span() {
 
     // off switch
     let mut b = Engine::builder();
-    b.default_rules(false).add_toml(common::RULES, "t").unwrap().decode(false);
-    assert!(b.build().unwrap().scan(format!("creds: {b64}").as_bytes()).is_empty());
+    b.default_rules(false)
+        .add_toml(common::RULES, "t")
+        .unwrap()
+        .decode(false);
+    assert!(b
+        .build()
+        .unwrap()
+        .scan(format!("creds: {b64}").as_bytes())
+        .is_empty());
 }

@@ -85,8 +85,18 @@ fn scanning_64_mib_allocates_nothing() {
         }
         scanner.finish(&mut count).unwrap();
     });
-    assert!(count.0 >= 1000, "the corpus should hold at least 1,000 findings, got {}", count.0);
-    assert_eq!(n, 0, "{n} allocations while feeding {} MiB ({} findings)", data.len() >> 20, count.0);
+    assert!(
+        count.0 >= 1000,
+        "the corpus should hold at least 1,000 findings, got {}",
+        count.0
+    );
+    assert_eq!(
+        n,
+        0,
+        "{n} allocations while feeding {} MiB ({} findings)",
+        data.len() >> 20,
+        count.0
+    );
 }
 
 #[test]
@@ -94,7 +104,10 @@ fn line_mode_and_redaction_allocate_nothing() {
     let engine = common::engine();
     let data = corpus();
     let data = &data[..16 << 20];
-    let mut redactor = engine.redactor(RedactOptions { line_mode: true, ..RedactOptions::default() });
+    let mut redactor = engine.redactor(RedactOptions {
+        line_mode: true,
+        ..RedactOptions::default()
+    });
     let mut out = std::io::sink();
     let n = allocations(|| {
         for chunk in data.chunks(3001) {
@@ -103,7 +116,10 @@ fn line_mode_and_redaction_allocate_nothing() {
         redactor.finish(&mut out).unwrap();
     });
     let redacted: u64 = redactor.counts().iter().sum();
-    assert!(redacted >= 1000, "expected at least 1,000 redactions, got {redacted}");
+    assert!(
+        redacted >= 1000,
+        "expected at least 1,000 redactions, got {redacted}"
+    );
     assert_eq!(n, 0, "{n} allocations while redacting");
 }
 
@@ -138,6 +154,13 @@ fn default_ruleset_on_its_own_examples_allocates_nothing() {
         }
         scanner.finish(&mut count).unwrap();
     });
-    assert!(count.0 >= 1000, "expected at least 1,000 findings, got {}", count.0);
-    assert_eq!(n, 0, "{n} allocations while feeding the default ruleset's examples");
+    assert!(
+        count.0 >= 1000,
+        "expected at least 1,000 findings, got {}",
+        count.0
+    );
+    assert_eq!(
+        n, 0,
+        "{n} allocations while feeding the default ruleset's examples"
+    );
 }

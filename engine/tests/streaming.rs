@@ -10,7 +10,16 @@ use secretsift::{Engine, FindingBuf, RedactOptions};
 type Key = (String, u64, u64, u64, u64, u64, u64, bool);
 
 fn key(f: &FindingBuf) -> Key {
-    (f.rule_id.clone(), f.start, f.end, f.match_start, f.match_end, f.line, f.column, f.publishable)
+    (
+        f.rule_id.clone(),
+        f.start,
+        f.end,
+        f.match_start,
+        f.match_end,
+        f.line,
+        f.column,
+        f.publishable,
+    )
 }
 
 /// Feeds `data` split at `cuts` (sorted offsets), in line mode or not.
@@ -29,7 +38,10 @@ fn scan_split(engine: &Engine, data: &[u8], cuts: &[usize], line_mode: bool) -> 
 }
 
 fn redact_split(engine: &Engine, data: &[u8], cuts: &[usize], line_mode: bool) -> Vec<u8> {
-    let mut r = engine.redactor(RedactOptions { line_mode, ..RedactOptions::default() });
+    let mut r = engine.redactor(RedactOptions {
+        line_mode,
+        ..RedactOptions::default()
+    });
     let mut out = Vec::new();
     let mut at = 0;
     for &c in cuts.iter().chain(std::iter::once(&data.len())) {
@@ -105,11 +117,27 @@ fn one_byte_chunks_over_a_dense_input() {
     for seed in 1..=20u64 {
         let data = common::input(seed * 7919, 300);
         let whole = scan_split(&engine, &data, &[], false);
-        assert!(whole.len() >= 20, "seed {seed}: the generator should plant many secrets, got {}", whole.len());
+        assert!(
+            whole.len() >= 20,
+            "seed {seed}: the generator should plant many secrets, got {}",
+            whole.len()
+        );
         let every_byte: Vec<usize> = (1..data.len()).collect();
-        assert_eq!(scan_split(&engine, &data, &every_byte, false), whole, "seed {seed}");
-        assert_eq!(scan_split(&engine, &data, &every_byte, true), scan_split(&engine, &data, &[], true), "seed {seed}, line mode");
-        assert_eq!(redact_split(&engine, &data, &every_byte, false), expected_redaction(&data, &whole), "seed {seed}");
+        assert_eq!(
+            scan_split(&engine, &data, &every_byte, false),
+            whole,
+            "seed {seed}"
+        );
+        assert_eq!(
+            scan_split(&engine, &data, &every_byte, true),
+            scan_split(&engine, &data, &[], true),
+            "seed {seed}, line mode"
+        );
+        assert_eq!(
+            redact_split(&engine, &data, &every_byte, false),
+            expected_redaction(&data, &whole),
+            "seed {seed}"
+        );
     }
 }
 
@@ -123,9 +151,16 @@ fn large_input_across_many_buffer_refills() {
     let whole = scan_split(&engine, &data, &[], false);
     for chunk in [1000usize, 4096, 65_537] {
         let cuts: Vec<usize> = (chunk..data.len()).step_by(chunk).collect();
-        assert_eq!(scan_split(&engine, &data, &cuts, false), whole, "chunk {chunk}");
+        assert_eq!(
+            scan_split(&engine, &data, &cuts, false),
+            whole,
+            "chunk {chunk}"
+        );
     }
-    assert_eq!(redact_split(&engine, &data, &[4096], false), expected_redaction(&data, &whole));
+    assert_eq!(
+        redact_split(&engine, &data, &[4096], false),
+        expected_redaction(&data, &whole)
+    );
 }
 
 #[test]
@@ -135,17 +170,31 @@ fn secret_on_a_line_with_no_newline_at_all() {
     let mut data = vec![b'a'; 5 << 20];
     let secret = format!("tok_{}", "zz11yy22xx33ww44vv55");
     let at = (5 << 20) / 2 + 3;
-    data.splice(at..at, b" ".iter().chain(secret.as_bytes()).chain(b" ").copied());
-    let got = scan_split(&engine, &data, &(1..200).map(|i| i * 30_011).collect::<Vec<_>>(), false);
+    data.splice(
+        at..at,
+        b" ".iter().chain(secret.as_bytes()).chain(b" ").copied(),
+    );
+    let got = scan_split(
+        &engine,
+        &data,
+        &(1..200).map(|i| i * 30_011).collect::<Vec<_>>(),
+        false,
+    );
     assert_eq!(got.len(), 1);
-    assert_eq!((got[0].1, got[0].2), ((at + 1) as u64, (at + 1 + secret.len()) as u64));
+    assert_eq!(
+        (got[0].1, got[0].2),
+        ((at + 1) as u64, (at + 1 + secret.len()) as u64)
+    );
     assert_eq!((got[0].5, got[0].6), (1, at as u64 + 2));
 }
 
 #[test]
 fn line_and_column_count_crlf_lines() {
     let engine = common::engine();
-    let data = format!("first\r\nsecond line\r\n  tok_{}\r\n", "abcdefghij0123456789");
+    let data = format!(
+        "first\r\nsecond line\r\n  tok_{}\r\n",
+        "abcdefghij0123456789"
+    );
     let got = engine.scan(data.as_bytes());
     assert_eq!(got.len(), 1);
     assert_eq!((got[0].line, got[0].column), (3, 3));

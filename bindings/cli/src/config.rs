@@ -64,7 +64,9 @@ impl PathAllow {
         if abs.strip_prefix(&self.root).is_err() {
             return false;
         }
-        self.globs.matched_path_or_any_parents(abs, is_dir).is_ignore()
+        self.globs
+            .matched_path_or_any_parents(abs, is_dir)
+            .is_ignore()
     }
 }
 
@@ -79,7 +81,11 @@ pub struct Loaded {
 /// Finds the nearest `.secretsift.toml` in `start` or its parents.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
-    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
     while let Some(d) = dir {
         let candidate = d.join(CONFIG_NAME);
         if candidate.is_file() {
@@ -93,10 +99,15 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// Reads a rule file in either format, with the error naming the file.
 fn read_rule_file(path: &Path) -> Result<Vec<RuleSyntax>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let rules = secretsift::gitleaks::parse_any(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
+    let rules = secretsift::gitleaks::parse_any(&text, &path.display().to_string())
+        .map_err(|e| e.to_string())?;
     // Compile the file's rules on their own, so a bad rule is blamed on its file and the
     // other sources still load.
-    Engine::builder().default_rules(false).add_rules(rules.clone()).build().map_err(|e| with_origin(e, path))?;
+    Engine::builder()
+        .default_rules(false)
+        .add_rules(rules.clone())
+        .build()
+        .map_err(|e| with_origin(e, path))?;
     Ok(rules)
 }
 
@@ -122,10 +133,17 @@ pub fn load(args: &RuleArgs, base: &Path) -> Result<Loaded, String> {
         match std::fs::read_to_string(path) {
             Err(e) => errors.push(format!("{}: {e}", path.display())),
             Ok(text) => match toml::from_str::<ProjectConfig>(&text) {
-                Err(e) => errors.push(format!("{}: {}", path.display(), e.to_string().trim_end().replace('\n', " | "))),
+                Err(e) => errors.push(format!(
+                    "{}: {}",
+                    path.display(),
+                    e.to_string().trim_end().replace('\n', " | ")
+                )),
                 Ok(c) => {
                     config = c;
-                    config_dir = path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf));
+                    config_dir = path
+                        .canonicalize()
+                        .ok()
+                        .and_then(|p| p.parent().map(Path::to_path_buf));
                 }
             },
         }
@@ -135,7 +153,11 @@ pub fn load(args: &RuleArgs, base: &Path) -> Result<Loaded, String> {
     builder.default_rules(!args.no_default_rules);
     if !config.rules.is_empty() {
         let path = config_path.as_deref().unwrap_or(Path::new(CONFIG_NAME));
-        match Engine::builder().default_rules(false).add_rules(config.rules.clone()).build() {
+        match Engine::builder()
+            .default_rules(false)
+            .add_rules(config.rules.clone())
+            .build()
+        {
             Ok(_) => {
                 builder.add_rules(config.rules.clone());
             }
@@ -143,7 +165,11 @@ pub fn load(args: &RuleArgs, base: &Path) -> Result<Loaded, String> {
         }
     }
     let dir = config_dir.clone().unwrap_or_default();
-    let files = config.rules_files.iter().map(|f| dir.join(f)).chain(args.rules.iter().cloned());
+    let files = config
+        .rules_files
+        .iter()
+        .map(|f| dir.join(f))
+        .chain(args.rules.iter().cloned());
     for file in files {
         match read_rule_file(&file) {
             Ok(rules) => {
@@ -166,7 +192,8 @@ pub fn load(args: &RuleArgs, base: &Path) -> Result<Loaded, String> {
             // or an entropy value out of range: report it and fall back to the defaults.
             errors.push(format!("rules: {e}"));
             let mut b = Engine::builder();
-            b.default_rules(!args.no_default_rules).disable(config.disable.iter().chain(args.disable.iter()));
+            b.default_rules(!args.no_default_rules)
+                .disable(config.disable.iter().chain(args.disable.iter()));
             b.build().map_err(|e| format!("default rules: {e}"))?
         }
     };
@@ -181,9 +208,18 @@ pub fn load(args: &RuleArgs, base: &Path) -> Result<Loaded, String> {
             }
         }
         match gb.build() {
-            Ok(globs) => allow = Some(Arc::new(PathAllow { root: dir.clone(), globs })),
+            Ok(globs) => {
+                allow = Some(Arc::new(PathAllow {
+                    root: dir.clone(),
+                    globs,
+                }))
+            }
             Err(e) => errors.push(format!("{}: allowlist.paths: {e}", origin.display())),
         }
     }
-    Ok(Loaded { engine, allow, errors })
+    Ok(Loaded {
+        engine,
+        allow,
+        errors,
+    })
 }

@@ -46,10 +46,14 @@ fn toplevel(repo: &Path) -> Result<PathBuf, String> {
         .output()
         .map_err(|e| format!("{}: cannot run git: {e}", repo.display()))?;
     if !out.status.success() {
-        let why = String::from_utf8_lossy(&out.stderr).trim().replace('\n', " ");
+        let why = String::from_utf8_lossy(&out.stderr)
+            .trim()
+            .replace('\n', " ");
         return Err(format!("{}: not a git repository ({why})", repo.display()));
     }
-    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim_end_matches(['\n', '\r'])))
+    Ok(PathBuf::from(
+        String::from_utf8_lossy(&out.stdout).trim_end_matches(['\n', '\r']),
+    ))
 }
 
 /// Undoes git's C-style quoting of unusual paths (`"a\tb"`).
@@ -77,7 +81,13 @@ fn unquote(p: &[u8]) -> String {
 }
 
 /// Scans history (`staged == false`: every commit from every ref) or the index.
-pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, threads: usize, hits: &mut Vec<Hit>) -> Result<(), String> {
+pub fn scan(
+    repo: &Path,
+    staged: bool,
+    ctx: &Ctx,
+    threads: usize,
+    hits: &mut Vec<Hit>,
+) -> Result<(), String> {
     let top = toplevel(repo)?;
     let top_abs = top.canonicalize().unwrap_or(top.clone());
     let mut cmd = git(repo);
@@ -86,7 +96,16 @@ pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, threads: usize, hits: &mut Vec
     } else {
         cmd.args(["log", "--all", "--format=%x1ecommit %H %aI"]);
     }
-    cmd.args(["-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/"]);
+    cmd.args([
+        "-p",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-renames",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+    ]);
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -102,7 +121,8 @@ pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, threads: usize, hits: &mut Vec
     // The parser (this thread) hands each file diff to `threads` scanning workers; the bounded
     // queue keeps memory at a few diffs.
     let found = std::sync::Mutex::new(Vec::new());
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(FileDiff, Option<Arc<CommitInfo>>)>(2 * threads.max(1));
+    let (tx, rx) =
+        std::sync::mpsc::sync_channel::<(FileDiff, Option<Arc<CommitInfo>>)>(2 * threads.max(1));
     let rx = std::sync::Mutex::new(rx);
     let parsed = std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
@@ -125,19 +145,28 @@ pub fn scan(repo: &Path, staged: bool, ctx: &Ctx, threads: usize, hits: &mut Vec
     });
     hits.extend(found.into_inner().expect("hits lock"));
     let files = parsed.map_err(|e| format!("{}: reading git output: {e}", repo.display()))?;
-    let status = child.wait().map_err(|e| format!("{}: git: {e}", repo.display()))?;
+    let status = child
+        .wait()
+        .map_err(|e| format!("{}: git: {e}", repo.display()))?;
     let err = err_reader.join().unwrap_or_default();
     ctx.files.fetch_add(files, Ordering::Relaxed);
     if !status.success() {
         let why = err.trim().replace('\n', " ");
-        return Err(format!("{}: git {} failed ({why})", repo.display(), if staged { "diff --cached" } else { "log" }));
+        return Err(format!(
+            "{}: git {} failed ({why})",
+            repo.display(),
+            if staged { "diff --cached" } else { "log" }
+        ));
     }
     Ok(())
 }
 
 /// Parses `git log -p` / `git diff` output, sending each file's added lines to `tx`. Returns
 /// the number of file diffs sent.
-fn parse(mut reader: impl BufRead, tx: &SyncSender<(FileDiff, Option<Arc<CommitInfo>>)>) -> std::io::Result<u64> {
+fn parse(
+    mut reader: impl BufRead,
+    tx: &SyncSender<(FileDiff, Option<Arc<CommitInfo>>)>,
+) -> std::io::Result<u64> {
     let mut commit: Option<Arc<CommitInfo>> = None;
     let mut file: Option<FileDiff> = None;
     let mut in_hunk = false;
@@ -173,9 +202,14 @@ fn parse(mut reader: impl BufRead, tx: &SyncSender<(FileDiff, Option<Arc<CommitI
         }
         if line.starts_with(COMMIT_MARK) {
             send(&mut file, tx, &mut files, &commit);
-            let rest = String::from_utf8_lossy(&line[COMMIT_MARK.len()..]).trim().to_string();
+            let rest = String::from_utf8_lossy(&line[COMMIT_MARK.len()..])
+                .trim()
+                .to_string();
             let (id, date) = rest.split_once(' ').unwrap_or((rest.as_str(), ""));
-            commit = Some(Arc::new(CommitInfo { id: id.to_string(), author_date: date.to_string() }));
+            commit = Some(Arc::new(CommitInfo {
+                id: id.to_string(),
+                author_date: date.to_string(),
+            }));
         } else if line.starts_with(b"diff --git ") {
             send(&mut file, tx, &mut files, &commit);
             in_hunk = false;
@@ -187,7 +221,12 @@ fn parse(mut reader: impl BufRead, tx: &SyncSender<(FileDiff, Option<Arc<CommitI
             } else {
                 let p = unquote(p);
                 let p = p.strip_prefix("b/").unwrap_or(&p).to_string();
-                Some(FileDiff { path: p, text: Vec::new(), lines: Vec::new(), allowed: Vec::new() })
+                Some(FileDiff {
+                    path: p,
+                    text: Vec::new(),
+                    lines: Vec::new(),
+                    allowed: Vec::new(),
+                })
             };
         } else if line.starts_with(b"@@ ") {
             // @@ -a[,b] +c[,d] @@
@@ -205,7 +244,12 @@ fn parse(mut reader: impl BufRead, tx: &SyncSender<(FileDiff, Option<Arc<CommitI
     Ok(files)
 }
 
-fn send(file: &mut Option<FileDiff>, tx: &SyncSender<(FileDiff, Option<Arc<CommitInfo>>)>, files: &mut u64, commit: &Option<Arc<CommitInfo>>) {
+fn send(
+    file: &mut Option<FileDiff>,
+    tx: &SyncSender<(FileDiff, Option<Arc<CommitInfo>>)>,
+    files: &mut u64,
+    commit: &Option<Arc<CommitInfo>>,
+) {
     if let Some(f) = file.take().filter(|f| !f.text.is_empty()) {
         *files += 1;
         // Workers only stop when the queue closes, so sending cannot fail.
@@ -215,8 +259,18 @@ fn send(file: &mut Option<FileDiff>, tx: &SyncSender<(FileDiff, Option<Arc<Commi
 
 /// Scans one file diff; returns its hits (allowlisted paths, binary content and allow
 /// comments already applied).
-fn scan_diff(f: FileDiff, scanner: &mut Scanner, ctx: &Ctx, top: &Path, commit: Option<Arc<CommitInfo>>) -> Vec<Hit> {
-    if ctx.allow.as_ref().is_some_and(|a| a.is_allowed(&top.join(&f.path), false)) {
+fn scan_diff(
+    f: FileDiff,
+    scanner: &mut Scanner,
+    ctx: &Ctx,
+    top: &Path,
+    commit: Option<Arc<CommitInfo>>,
+) -> Vec<Hit> {
+    if ctx
+        .allow
+        .as_ref()
+        .is_some_and(|a| a.is_allowed(&top.join(&f.path), false))
+    {
         return Vec::new();
     }
     if !ctx.include_binary && memchr::memchr(0, &f.text).is_some() {
@@ -225,10 +279,24 @@ fn scan_diff(f: FileDiff, scanner: &mut Scanner, ctx: &Ctx, top: &Path, commit: 
     }
     ctx.bytes.fetch_add(f.text.len() as u64, Ordering::Relaxed);
     let lines = &f.lines;
-    let map = |l: u64| lines.get((l as usize).saturating_sub(1)).copied().unwrap_or(l);
-    let mut sink = HitSink { path: &f.path, show: ctx.show_secrets, line_map: map, commit, hits: Vec::new() };
+    let map = |l: u64| {
+        lines
+            .get((l as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(l)
+    };
+    let mut sink = HitSink {
+        path: &f.path,
+        show: ctx.show_secrets,
+        line_map: map,
+        commit,
+        hits: Vec::new(),
+    };
     let Ok(()) = scanner.scan(&f.text, &mut sink);
     // Allowed lines are lines of the diff stream; hits carry file lines, so map them first.
     let allowed: Vec<u64> = f.allowed.iter().map(|&l| map(l)).collect();
-    sink.hits.into_iter().filter(|h| !allowed.contains(&h.line)).collect()
+    sink.hits
+        .into_iter()
+        .filter(|h| !allowed.contains(&h.line))
+        .collect()
 }

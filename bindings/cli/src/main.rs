@@ -26,7 +26,11 @@ pub const EXIT_ERROR: u8 = 2;
 pub const EXIT_BROKEN_PIPE: u8 = 141;
 
 #[derive(Parser, Debug)]
-#[command(name = "secretsift", version, about = "Find secrets in files, stdin and git history; redact them from log streams")]
+#[command(
+    name = "secretsift",
+    version,
+    about = "Find secrets in files, stdin and git history; redact them from log streams"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -202,9 +206,17 @@ fn rules(args: RulesArgs) -> u8 {
     let mut out = String::new();
     let rules: Vec<_> = loaded.engine.rules().collect();
     let w = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    let pw = rules.iter().map(|r| r.provider.len()).max().unwrap_or(8).max(8);
+    let pw = rules
+        .iter()
+        .map(|r| r.provider.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
     if args.format == Format::Text {
-        out.push_str(&format!("{:w$}  {:pw$}  {:11}  DESCRIPTION\n", "ID", "PROVIDER", "KIND"));
+        out.push_str(&format!(
+            "{:w$}  {:pw$}  {:11}  DESCRIPTION\n",
+            "ID", "PROVIDER", "KIND"
+        ));
     }
     for r in &rules {
         let kind = match r.kind {
@@ -220,7 +232,10 @@ fn rules(args: RulesArgs) -> u8 {
                 out.push_str(&v.to_string());
                 out.push('\n');
             }
-            _ => out.push_str(&format!("{:w$}  {:pw$}  {:11}  {}\n", r.id, r.provider, kind, r.description)),
+            _ => out.push_str(&format!(
+                "{:w$}  {:pw$}  {:11}  {}\n",
+                r.id, r.provider, kind, r.description
+            )),
         }
     }
     if args.format == Format::Text && std::io::stdout().is_terminal() {

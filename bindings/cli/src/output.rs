@@ -49,17 +49,29 @@ pub fn fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
     h.update(path.as_bytes());
     h.update(b"\0");
     h.update(secret);
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Hit {
     /// Builds a hit from an engine finding. `line_map` turns the stream's line into the line
     /// reported (git diffs scan only added lines).
-    pub fn new(f: &Finding<'_>, path: &str, show_secret: bool, line_map: impl Fn(u64) -> u64, commit: Option<Arc<CommitInfo>>) -> Hit {
+    pub fn new(
+        f: &Finding<'_>,
+        path: &str,
+        show_secret: bool,
+        line_map: impl Fn(u64) -> u64,
+        commit: Option<Arc<CommitInfo>>,
+    ) -> Hit {
         let secret = f.expose_secret();
         let (end_line, end_column) = match memchr::memrchr(b'\n', secret) {
             None => (f.line(), f.column() + secret.len() as u64),
-            Some(last) => (f.line() + memchr::memchr_iter(b'\n', secret).count() as u64, (secret.len() - last) as u64),
+            Some(last) => (
+                f.line() + memchr::memchr_iter(b'\n', secret).count() as u64,
+                (secret.len() - last) as u64,
+            ),
         };
         Hit {
             path: path.to_string(),
@@ -98,7 +110,8 @@ pub fn render(format: Format, engine: &Engine, hits: &[Hit], color: bool) -> Vec
         Format::Text => text(engine, hits, color),
         Format::Json => json_lines(engine, hits),
         Format::Sarif => {
-            let mut v = serde_json::to_vec_pretty(&sarif(engine, hits)).expect("JSON values serialise");
+            let mut v =
+                serde_json::to_vec_pretty(&sarif(engine, hits)).expect("JSON values serialise");
             v.push(b'\n');
             v
         }
@@ -268,11 +281,22 @@ pub fn sarif(engine: &Engine, hits: &[Hit]) -> Value {
 /// Reads the fingerprints of a baseline file.
 pub fn read_baseline(path: &Path) -> Result<HashSet<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| format!("{}: not a secretsift baseline: {e}", path.display()))?;
+    let v: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a secretsift baseline: {e}", path.display()))?;
     let findings = v.get("findings").and_then(Value::as_array).ok_or_else(|| {
-        format!("{}: not a secretsift baseline: no `findings` array", path.display())
+        format!(
+            "{}: not a secretsift baseline: no `findings` array",
+            path.display()
+        )
     })?;
-    Ok(findings.iter().filter_map(|f| f.get("fingerprint").and_then(Value::as_str).map(str::to_string)).collect())
+    Ok(findings
+        .iter()
+        .filter_map(|f| {
+            f.get("fingerprint")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect())
 }
 
 /// Writes a baseline: fingerprints plus rule, path and line for a human reviewing it. No

@@ -13,7 +13,9 @@ use std::io::{self, BufRead, Read, Write};
 
 use secretsift::{Engine, RedactOptions, Redactor};
 
-use crate::{config, report_error, RedactArgs, RedactFormat, EXIT_BROKEN_PIPE, EXIT_CLEAN, EXIT_ERROR};
+use crate::{
+    config, report_error, RedactArgs, RedactFormat, EXIT_BROKEN_PIPE, EXIT_CLEAN, EXIT_ERROR,
+};
 
 /// JSON lines longer than this are redacted as text (streamed) instead of being parsed, so
 /// memory stays bounded.
@@ -39,9 +41,15 @@ pub fn run(args: RedactArgs) -> u8 {
         return EXIT_ERROR;
     }
     let engine = loaded.engine;
-    let text_opts = RedactOptions { template: args.template.clone(), line_mode: true };
+    let text_opts = RedactOptions {
+        template: args.template.clone(),
+        line_mode: true,
+    };
     let mut text = engine.redactor(text_opts);
-    let mut strings = engine.redactor(RedactOptions { template: args.template.clone(), line_mode: false });
+    let mut strings = engine.redactor(RedactOptions {
+        template: args.template.clone(),
+        line_mode: false,
+    });
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let mut out = io::stdout().lock();
@@ -76,8 +84,12 @@ fn summary(engine: &Engine, redactors: &[&Redactor]) -> String {
     }
     let total: u64 = counts.iter().sum();
     let mut s = format!("secretsift redact: {total} secret(s) redacted");
-    let per: Vec<String> =
-        engine.rules().zip(&counts).filter(|(_, &n)| n > 0).map(|(r, n)| format!("{}={n}", r.id)).collect();
+    let per: Vec<String> = engine
+        .rules()
+        .zip(&counts)
+        .filter(|(_, &n)| n > 0)
+        .map(|(r, n)| format!("{}={n}", r.id))
+        .collect();
     if !per.is_empty() {
         s.push_str(": ");
         s.push_str(&per.join(", "));
@@ -100,7 +112,12 @@ fn run_text(input: &mut impl Read, out: &mut impl Write, r: &mut Redactor) -> Re
     out.flush().map_err(Failure::Write)
 }
 
-fn run_json(input: &mut impl BufRead, out: &mut impl Write, text: &mut Redactor, strings: &mut Redactor) -> Result<(), Failure> {
+fn run_json(
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+    text: &mut Redactor,
+    strings: &mut Redactor,
+) -> Result<(), Failure> {
     let mut line = Vec::new();
     loop {
         line.clear();
@@ -165,10 +182,19 @@ fn run_json(input: &mut impl BufRead, out: &mut impl Write, text: &mut Redactor,
 
 /// Redacts the string tokens of one JSON line, or `None` when the line is not JSON.
 pub fn redact_json_line(line: &[u8], strings: &mut Redactor) -> Option<Vec<u8>> {
-    let body_end = line.len() - line.iter().rev().take_while(|&&b| b == b'\n' || b == b'\r').count();
+    let body_end = line.len()
+        - line
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
     let body = &line[..body_end];
     if body.iter().all(u8::is_ascii_whitespace) {
-        return if body.is_empty() { Some(line.to_vec()) } else { None };
+        return if body.is_empty() {
+            Some(line.to_vec())
+        } else {
+            None
+        };
     }
     serde_json::from_slice::<serde::de::IgnoredAny>(body).ok()?;
     let mut out = Vec::with_capacity(line.len());
@@ -194,7 +220,9 @@ pub fn redact_json_line(line: &[u8], strings: &mut Redactor) -> Option<Vec<u8>> 
         let end = (i + 1).min(body.len());
         i = end;
         let token = &body[start..end];
-        let Ok(value) = serde_json::from_slice::<String>(token) else { continue };
+        let Ok(value) = serde_json::from_slice::<String>(token) else {
+            continue;
+        };
         let is_name = body[end..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':');
         let redacted = match member.take().filter(|_| !is_name) {
             Some(name) => redact_member(strings, &name, &value),
@@ -206,7 +234,11 @@ pub fn redact_json_line(line: &[u8], strings: &mut Redactor) -> Option<Vec<u8>> 
         if redacted != value.as_bytes() {
             out.extend_from_slice(&body[copied..start]);
             let s = String::from_utf8_lossy(&redacted);
-            out.extend_from_slice(serde_json::to_string(&s).expect("strings serialise").as_bytes());
+            out.extend_from_slice(
+                serde_json::to_string(&s)
+                    .expect("strings serialise")
+                    .as_bytes(),
+            );
             copied = end;
         }
     }

@@ -16,7 +16,9 @@ use secretsift::{Engine, Finding, Scanner, Sink};
 
 use crate::config::{self, PathAllow};
 use crate::output::{self, display_path, Hit};
-use crate::{report_error, ColorChoice, ScanArgs, EXIT_BROKEN_PIPE, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::{
+    report_error, ColorChoice, ScanArgs, EXIT_BROKEN_PIPE, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS,
+};
 
 /// Bytes read and fed per call. The scanner's own buffer is fixed too, so memory per file
 /// does not depend on the file's size.
@@ -58,7 +60,13 @@ pub struct HitSink<'a, F: Fn(u64) -> u64> {
 impl<F: Fn(u64) -> u64> Sink for HitSink<'_, F> {
     type Error = Infallible;
     fn finding(&mut self, f: &Finding<'_>) -> Result<(), Infallible> {
-        self.hits.push(Hit::new(f, self.path, self.show, &self.line_map, self.commit.clone()));
+        self.hits.push(Hit::new(
+            f,
+            self.path,
+            self.show,
+            &self.line_map,
+            self.commit.clone(),
+        ));
         Ok(())
     }
 }
@@ -76,7 +84,15 @@ struct AllowLines {
 
 impl AllowLines {
     fn new() -> AllowLines {
-        AllowLines { finders: ALLOW_MARKERS.iter().map(|m| memmem::Finder::new(m.as_bytes())).collect(), line: 1, tail: Vec::new(), lines: HashSet::new() }
+        AllowLines {
+            finders: ALLOW_MARKERS
+                .iter()
+                .map(|m| memmem::Finder::new(m.as_bytes()))
+                .collect(),
+            line: 1,
+            tail: Vec::new(),
+            lines: HashSet::new(),
+        }
     }
 
     fn feed(&mut self, chunk: &[u8]) {
@@ -88,14 +104,17 @@ impl AllowLines {
             joint.extend_from_slice(&chunk[..chunk.len().min(keep)]);
             let tail_len = self.tail.len();
             for f in &self.finders {
-                if f.find_iter(&joint).any(|at| at < tail_len && at + f.needle().len() > tail_len) {
+                if f.find_iter(&joint)
+                    .any(|at| at < tail_len && at + f.needle().len() > tail_len)
+                {
                     self.lines.insert(self.line);
                 }
             }
         }
         for f in &self.finders {
             for at in f.find_iter(chunk) {
-                self.lines.insert(self.line + memchr::memchr_iter(b'\n', &chunk[..at]).count() as u64);
+                self.lines
+                    .insert(self.line + memchr::memchr_iter(b'\n', &chunk[..at]).count() as u64);
             }
         }
         self.line += memchr::memchr_iter(b'\n', chunk).count() as u64;
@@ -110,7 +129,9 @@ impl AllowLines {
 
 /// Whether a line of text carries an allow marker.
 pub fn has_allow_marker(line: &[u8]) -> bool {
-    ALLOW_MARKERS.iter().any(|m| memmem::find(line, m.as_bytes()).is_some())
+    ALLOW_MARKERS
+        .iter()
+        .any(|m| memmem::find(line, m.as_bytes()).is_some())
 }
 
 pub enum Outcome {
@@ -133,19 +154,40 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// Streams one input through `scanner`, chunk by chunk.
-pub fn scan_stream(r: &mut impl Read, scanner: &mut Scanner, buf: &mut [u8], ctx: &Ctx, path: &str, sniff: bool) -> io::Result<Outcome> {
+pub fn scan_stream(
+    r: &mut impl Read,
+    scanner: &mut Scanner,
+    buf: &mut [u8],
+    ctx: &Ctx,
+    path: &str,
+    sniff: bool,
+) -> io::Result<Outcome> {
     scanner.reset();
-    let mut sink = HitSink { path, show: ctx.show_secrets, line_map: |l| l, commit: None, hits: Vec::new() };
+    let mut sink = HitSink {
+        path,
+        show: ctx.show_secrets,
+        line_map: |l| l,
+        commit: None,
+        hits: Vec::new(),
+    };
     let mut allow = AllowLines::new();
     let mut first = true;
     loop {
         // stdin is read as it comes (a pipe may deliver little at a time); files fill the chunk.
-        let n = if sniff { read_full(r, buf)? } else { read_some(r, buf)? };
+        let n = if sniff {
+            read_full(r, buf)?
+        } else {
+            read_some(r, buf)?
+        };
         if n == 0 {
             break;
         }
         let chunk = &buf[..n];
-        if first && sniff && !ctx.include_binary && memchr::memchr(0, &chunk[..n.min(BINARY_SNIFF)]).is_some() {
+        if first
+            && sniff
+            && !ctx.include_binary
+            && memchr::memchr(0, &chunk[..n.min(BINARY_SNIFF)]).is_some()
+        {
             scanner.reset();
             return Ok(Outcome::Binary);
         }
@@ -216,7 +258,10 @@ fn collect(args: &ScanArgs, ctx: &Ctx, paths: &[PathBuf]) -> Vec<Job> {
                 Ok(e) => {
                     let is_file = e.file_type().is_some_and(|t| t.is_file());
                     if is_file {
-                        jobs.push(Job { shown: display_path(e.path()), open: e.into_path() });
+                        jobs.push(Job {
+                            shown: display_path(e.path()),
+                            open: e.into_path(),
+                        });
                     }
                 }
             }
@@ -243,7 +288,11 @@ pub fn run(args: ScanArgs) -> u8 {
         report_error("PATH arguments cannot be combined with --git or --staged (give the repository to --git)");
         return EXIT_ERROR;
     }
-    let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let base = match (&args.git, paths.iter().find(|p| p.as_os_str() != "-")) {
         (Some(repo), _) => repo.clone(),
         (None, Some(p)) if !history => p.clone(),
@@ -281,16 +330,33 @@ pub fn run(args: ScanArgs) -> u8 {
     let mut hits: Vec<Hit> = Vec::new();
     if history {
         let repo = args.git.clone().unwrap_or_else(|| PathBuf::from("."));
-        if let Err(e) = crate::git::scan(&repo, args.staged, &ctx, args.threads.unwrap_or_else(rayon::current_num_threads), &mut hits) {
+        if let Err(e) = crate::git::scan(
+            &repo,
+            args.staged,
+            &ctx,
+            args.threads.unwrap_or_else(rayon::current_num_threads),
+            &mut hits,
+        ) {
             ctx.error(e);
         }
     } else {
         let stdin = paths.iter().any(|p| p.as_os_str() == "-");
-        let files: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+        let files: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| p.as_os_str() != "-")
+            .cloned()
+            .collect();
         if stdin {
             let mut scanner = ctx.engine.scanner();
             let mut buf = vec![0u8; CHUNK];
-            match scan_stream(&mut io::stdin().lock(), &mut scanner, &mut buf, &ctx, "<stdin>", false) {
+            match scan_stream(
+                &mut io::stdin().lock(),
+                &mut scanner,
+                &mut buf,
+                &ctx,
+                "<stdin>",
+                false,
+            ) {
                 Ok(Outcome::Scanned(h)) => hits.extend(h),
                 Ok(Outcome::Binary) => {}
                 Err(e) => ctx.error(format!("<stdin>: {e}")),
@@ -315,7 +381,9 @@ pub fn run(args: ScanArgs) -> u8 {
                 .map_init(
                     || (ctx.engine.scanner(), vec![0u8; CHUNK]),
                     |(scanner, buf), job| {
-                        let r = File::open(&job.open).and_then(|mut f| scan_stream(&mut f, scanner, buf, &ctx, &job.shown, true));
+                        let r = File::open(&job.open).and_then(|mut f| {
+                            scan_stream(&mut f, scanner, buf, &ctx, &job.shown, true)
+                        });
                         pb.inc(1);
                         match r {
                             Ok(Outcome::Scanned(h)) => {
@@ -339,9 +407,19 @@ pub fn run(args: ScanArgs) -> u8 {
         hits.extend(found.into_iter().flatten());
     }
 
-    let commit_key = |h: &Hit| h.commit.as_ref().map(|c| (c.author_date.clone(), c.id.clone()));
+    let commit_key = |h: &Hit| {
+        h.commit
+            .as_ref()
+            .map(|c| (c.author_date.clone(), c.id.clone()))
+    };
     hits.sort_by(|a, b| {
-        (&a.path, a.line, a.column, a.rule_index, commit_key(a)).cmp(&(&b.path, b.line, b.column, b.rule_index, commit_key(b)))
+        (&a.path, a.line, a.column, a.rule_index, commit_key(a)).cmp(&(
+            &b.path,
+            b.line,
+            b.column,
+            b.rule_index,
+            commit_key(b),
+        ))
     });
     let before_baseline = hits.len();
     if let Some(b) = &baseline {
@@ -356,7 +434,11 @@ pub fn run(args: ScanArgs) -> u8 {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => args.output.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let report = output::render(args.format, &ctx.engine, &hits, color);
     let written = match &args.output {
@@ -372,7 +454,14 @@ pub fn run(args: ScanArgs) -> u8 {
     }
 
     let errors = ctx.errors.load(Ordering::Relaxed);
-    let secrets = hits.iter().filter(|h| ctx.engine.rule(h.rule_index).is_some_and(|r| r.kind != secretsift::Kind::Publishable)).count();
+    let secrets = hits
+        .iter()
+        .filter(|h| {
+            ctx.engine
+                .rule(h.rule_index)
+                .is_some_and(|r| r.kind != secretsift::Kind::Publishable)
+        })
+        .count();
     if !args.quiet {
         let mut summary = format!(
             "secretsift: {} finding(s) ({} secret, {} publishable)",
@@ -381,8 +470,15 @@ pub fn run(args: ScanArgs) -> u8 {
             hits.len() - secrets,
         );
         if history {
-            let what = if args.staged { "staged changes" } else { "git history" };
-            summary.push_str(&format!(" in {what} ({} file diff(s))", ctx.files.load(Ordering::Relaxed)));
+            let what = if args.staged {
+                "staged changes"
+            } else {
+                "git history"
+            };
+            summary.push_str(&format!(
+                " in {what} ({} file diff(s))",
+                ctx.files.load(Ordering::Relaxed)
+            ));
         } else {
             summary.push_str(&format!(
                 " in {} file(s), {} bytes",
@@ -392,10 +488,15 @@ pub fn run(args: ScanArgs) -> u8 {
         }
         let skipped = ctx.binary_skipped.load(Ordering::Relaxed);
         if skipped > 0 {
-            summary.push_str(&format!("; {skipped} binary file(s) skipped (--include-binary scans them)"));
+            summary.push_str(&format!(
+                "; {skipped} binary file(s) skipped (--include-binary scans them)"
+            ));
         }
         if before_baseline > hits.len() {
-            summary.push_str(&format!("; {} in the baseline", before_baseline - hits.len()));
+            summary.push_str(&format!(
+                "; {} in the baseline",
+                before_baseline - hits.len()
+            ));
         }
         if errors > 0 {
             summary.push_str(&format!("; {errors} error(s)"));

@@ -25,12 +25,16 @@ fn bin() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A fresh directory for one test.
 fn tmp(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("secretsift-cli").join(name);
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("secretsift-cli")
+        .join(name);
     let _ = fs::remove_dir_all(&d);
     fs::create_dir_all(&d).unwrap();
     d
@@ -50,37 +54,67 @@ struct Run {
 }
 
 fn run(cmd: &mut Command, stdin: Option<&[u8]>) -> Run {
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let mut input = child.stdin.take().unwrap();
     let data = stdin.map(<[u8]>::to_vec).unwrap_or_default();
     let writer = std::thread::spawn(move || {
         let _ = input.write_all(&data);
     });
-    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().unwrap();
     writer.join().unwrap();
-    Run { code: status.code().unwrap_or(-1), out: String::from_utf8_lossy(&stdout).into_owned(), err: String::from_utf8_lossy(&stderr).into_owned() }
+    Run {
+        code: status.code().unwrap_or(-1),
+        out: String::from_utf8_lossy(&stdout).into_owned(),
+        err: String::from_utf8_lossy(&stderr).into_owned(),
+    }
 }
 
 /// `secretsift scan --no-config <args>` run inside `dir`.
 fn scan(dir: &Path, args: &[&str]) -> Run {
-    run(bin().current_dir(dir).arg("scan").arg("--no-config").args(args), None)
+    run(
+        bin()
+            .current_dir(dir)
+            .arg("scan")
+            .arg("--no-config")
+            .args(args),
+        None,
+    )
 }
 
 fn json_lines(s: &str) -> Vec<Value> {
-    s.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .env("GIT_AUTHOR_DATE", "2024-03-01T12:00:00Z")
         .env("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z")
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -88,15 +122,28 @@ fn git(dir: &Path, args: &[&str]) -> String {
 fn text_output_exit_codes_gitignore_and_hidden_files() {
     let d = tmp("text");
     write(&d, ".env", format!("APP=1\nAWS_ACCESS_KEY_ID={}\n", aws()));
-    write(&d, "src/deep/app.js", format!("const clean = 1;\nconst k = \"{}\";\n", aws2()));
+    write(
+        &d,
+        "src/deep/app.js",
+        format!("const clean = 1;\nconst k = \"{}\";\n", aws2()),
+    );
     write(&d, ".gitignore", "ignored.txt\n");
     write(&d, "ignored.txt", format!("k={}\n", aws3()));
     write(&d, "clean.txt", "nothing here\n");
     let r = scan(&d, &["--color", "never"]);
     assert_eq!(r.code, 1, "{}", r.err);
     let lines: Vec<&str> = r.out.lines().collect();
-    assert_eq!(lines, [".env:2:19: aws-access-key-id (aws) AKIA************", "src/deep/app.js:2:12: aws-access-key-id (aws) AKIA************"]);
-    assert!(!r.out.contains(&aws()) && !r.err.contains(&aws()), "raw secret printed");
+    assert_eq!(
+        lines,
+        [
+            ".env:2:19: aws-access-key-id (aws) AKIA************",
+            "src/deep/app.js:2:12: aws-access-key-id (aws) AKIA************"
+        ]
+    );
+    assert!(
+        !r.out.contains(&aws()) && !r.err.contains(&aws()),
+        "raw secret printed"
+    );
     assert!(r.err.contains("2 finding(s)"), "{}", r.err);
 
     // --no-ignore also reads ignored.txt.
@@ -116,7 +163,11 @@ fn text_output_exit_codes_gitignore_and_hidden_files() {
 #[test]
 fn json_lines_have_the_documented_fields() {
     let d = tmp("json");
-    write(&d, "a/config.py", format!("# settings\nAWS = '{}'\n", aws()));
+    write(
+        &d,
+        "a/config.py",
+        format!("# settings\nAWS = '{}'\n", aws()),
+    );
     let r = scan(&d, &["--format", "json"]);
     assert_eq!(r.code, 1);
     let v = json_lines(&r.out);
@@ -126,10 +177,31 @@ fn json_lines_have_the_documented_fields() {
     keys.sort();
     assert_eq!(
         keys,
-        ["author_date", "column", "commit", "description", "end_column", "end_line", "fingerprint", "line", "path", "preview", "provider", "publishable", "rule_id"]
+        [
+            "author_date",
+            "column",
+            "commit",
+            "description",
+            "end_column",
+            "end_line",
+            "fingerprint",
+            "line",
+            "path",
+            "preview",
+            "provider",
+            "publishable",
+            "rule_id"
+        ]
     );
     assert_eq!(f["path"], "a/config.py");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64(), f["end_column"].as_u64()), (Some(2), Some(8), Some(28)));
+    assert_eq!(
+        (
+            f["line"].as_u64(),
+            f["column"].as_u64(),
+            f["end_column"].as_u64()
+        ),
+        (Some(2), Some(8), Some(28))
+    );
     assert_eq!(f["rule_id"], "aws-access-key-id");
     assert_eq!(f["provider"], "aws");
     assert_eq!(f["publishable"], false);
@@ -144,7 +216,10 @@ fn json_lines_have_the_documented_fields() {
 
     // --output writes the report to a file.
     let out = d.join("report.jsonl");
-    let r = scan(&d, &["--format", "json", "a", "--output", out.to_str().unwrap()]);
+    let r = scan(
+        &d,
+        &["--format", "json", "a", "--output", out.to_str().unwrap()],
+    );
     assert_eq!((r.code, r.out.as_str()), (1, ""));
     assert_eq!(json_lines(&fs::read_to_string(&out).unwrap()).len(), 1);
 }
@@ -152,13 +227,19 @@ fn json_lines_have_the_documented_fields() {
 #[test]
 fn sarif_matches_the_2_1_0_schema() {
     let d = tmp("sarif");
-    write(&d, "deploy/run.sh", format!("export AWS_ACCESS_KEY_ID={}\n", aws()));
+    write(
+        &d,
+        "deploy/run.sh",
+        format!("export AWS_ACCESS_KEY_ID={}\n", aws()),
+    );
     write(&d, "dir with space/x.txt", format!("\n\n  {}\n", aws2()));
     let r = scan(&d, &["--format", "sarif"]);
     assert_eq!(r.code, 1, "{}", r.err);
     let doc: Value = serde_json::from_str(&r.out).unwrap();
 
-    let schema: Value = serde_json::from_str(&fs::read_to_string(fixture("sarif-schema-2.1.0.json")).unwrap()).unwrap();
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(fixture("sarif-schema-2.1.0.json")).unwrap())
+            .unwrap();
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.enable_format_assertions();
@@ -178,10 +259,19 @@ fn sarif_matches_the_2_1_0_schema() {
     assert_eq!(loc["artifactLocation"]["uri"], "deploy/run.sh");
     assert_eq!(loc["region"]["startLine"], 1);
     assert_eq!(loc["region"]["startColumn"], 26);
-    assert_eq!(results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "dir%20with%20space/x.txt");
-    assert_eq!(results[1]["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "dir%20with%20space/x.txt"
+    );
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
     let idx = results[0]["ruleIndex"].as_u64().unwrap() as usize;
-    assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], results[0]["ruleId"]);
+    assert_eq!(
+        run["tool"]["driver"]["rules"][idx]["id"],
+        results[0]["ruleId"]
+    );
     assert!(results[0]["partialFingerprints"]["secretsift/v1"].is_string());
     assert!(!r.out.contains(&aws()));
 }
@@ -192,11 +282,26 @@ fn stdin_is_streamed() {
     // The key sits past the first 64 KiB chunk, on line 3001.
     let mut input = "filler line without secrets, just text\n".repeat(3000);
     input.push_str(&format!("token {}\n", aws()));
-    let r = run(bin().current_dir(&d).args(["scan", "--no-config", "-", "--format", "json"]), Some(input.as_bytes()));
+    let r = run(
+        bin()
+            .current_dir(&d)
+            .args(["scan", "--no-config", "-", "--format", "json"]),
+        Some(input.as_bytes()),
+    );
     assert_eq!(r.code, 1, "{}", r.err);
     let v = json_lines(&r.out);
-    assert_eq!((v[0]["path"].as_str(), v[0]["line"].as_u64(), v[0]["column"].as_u64()), (Some("<stdin>"), Some(3001), Some(7)));
-    let r = run(bin().current_dir(&d).args(["scan", "--no-config", "-"]), Some(b"nothing\n"));
+    assert_eq!(
+        (
+            v[0]["path"].as_str(),
+            v[0]["line"].as_u64(),
+            v[0]["column"].as_u64()
+        ),
+        (Some("<stdin>"), Some(3001), Some(7))
+    );
+    let r = run(
+        bin().current_dir(&d).args(["scan", "--no-config", "-"]),
+        Some(b"nothing\n"),
+    );
     assert_eq!(r.code, 0);
 }
 
@@ -205,14 +310,19 @@ fn large_file_is_scanned_in_chunks() {
     let d = tmp("large");
     let mut content = Vec::with_capacity(6 << 20);
     for i in 0..120_000 {
-        content.extend_from_slice(format!("{i:08} lorem ipsum dolor sit amet, consectetur\n").as_bytes());
+        content.extend_from_slice(
+            format!("{i:08} lorem ipsum dolor sit amet, consectetur\n").as_bytes(),
+        );
     }
     content.extend_from_slice(format!("at the end {}", aws()).as_bytes());
     write(&d, "big.log", &content);
     let r = scan(&d, &["big.log", "--format", "json"]);
     let v = json_lines(&r.out);
     assert_eq!(v.len(), 1);
-    assert_eq!((v[0]["line"].as_u64(), v[0]["column"].as_u64()), (Some(120_001), Some(12)));
+    assert_eq!(
+        (v[0]["line"].as_u64(), v[0]["column"].as_u64()),
+        (Some(120_001), Some(12))
+    );
 }
 
 #[test]
@@ -238,7 +348,11 @@ fn unreadable_paths_are_reported_and_the_rest_still_scanned() {
     std::os::unix::fs::symlink(d.join("tree/missing-target"), d.join("tree/dangling.txt")).unwrap();
     let r = scan(&d, &["tree", "missing.txt", "-L", "--format", "json"]);
     assert_eq!(r.code, 2, "errors win over findings: {}", r.err);
-    assert!(r.err.contains("missing.txt: No such file or directory"), "{}", r.err);
+    assert!(
+        r.err.contains("missing.txt: No such file or directory"),
+        "{}",
+        r.err
+    );
     #[cfg(unix)]
     assert!(r.err.contains("dangling.txt"), "{}", r.err);
     assert_eq!(json_lines(&r.out)[0]["path"], "tree/good.txt");
@@ -253,10 +367,16 @@ fn unreadable_paths_are_reported_and_the_rest_still_scanned() {
         if fs::read(&locked).is_err() {
             let r = scan(&d, &["locked", "tree/good.txt"]);
             assert_eq!(r.code, 2);
-            assert!(r.err.contains("locked/secret.txt: Permission denied"), "{}", r.err);
+            assert!(
+                r.err.contains("locked/secret.txt: Permission denied"),
+                "{}",
+                r.err
+            );
             assert!(r.out.contains("tree/good.txt"));
         } else {
-            eprintln!("running as root: chmod 000 does not block reads, skipping the permission case");
+            eprintln!(
+                "running as root: chmod 000 does not block reads, skipping the permission case"
+            );
         }
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o644)).unwrap();
     }
@@ -281,16 +401,33 @@ tags = ["generic"]
 "#,
     );
     let key = aws();
-    write(&d, "src/main.txt", format!("k={key}\nacme_session=Zq8vN3pX-r5tYw2kL\n"));
+    write(
+        &d,
+        "src/main.txt",
+        format!("k={key}\nacme_session=Zq8vN3pX-r5tYw2kL\n"),
+    );
     write(&d, "vendor/lib.txt", format!("k={key}\n"));
     write(&d, "pkg/testdata/case.txt", format!("k={key}\n"));
     write(&d, "docs/keys.md", format!("k={key}\n"));
     write(&d, "docs/other.md", format!("k={key}\n"));
     // The config is found above the scanned path.
-    let r = run(bin().current_dir(&d).args(["scan", "--format", "json", "."]), None);
+    let r = run(
+        bin()
+            .current_dir(&d)
+            .args(["scan", "--format", "json", "."]),
+        None,
+    );
     assert_eq!(r.code, 1, "{}", r.err);
     let v = json_lines(&r.out);
-    let got: Vec<(String, String)> = v.iter().map(|f| (f["path"].as_str().unwrap().into(), f["rule_id"].as_str().unwrap().into())).collect();
+    let got: Vec<(String, String)> = v
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["rule_id"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
     assert_eq!(
         got,
         [
@@ -300,10 +437,20 @@ tags = ["generic"]
         ]
     );
     // `entropy` (or --entropy) raises the bar for generic rules: that value has ~4 bits/byte.
-    let r = run(bin().current_dir(&d).args(["scan", "src", "--entropy", "4.5", "--format", "json"]), None);
+    let r = run(
+        bin()
+            .current_dir(&d)
+            .args(["scan", "src", "--entropy", "4.5", "--format", "json"]),
+        None,
+    );
     assert_eq!(json_lines(&r.out).len(), 1);
     fs::write(d.join("cfg2.toml"), "entropy = 4.5\n").unwrap();
-    let r = run(bin().current_dir(&d).args(["scan", "src", "--config", "cfg2.toml", "--format", "json"]), None);
+    let r = run(
+        bin()
+            .current_dir(&d)
+            .args(["scan", "src", "--config", "cfg2.toml", "--format", "json"]),
+        None,
+    );
     assert_eq!(json_lines(&r.out).len(), 1, "{}", r.err);
     // --no-config ignores it all.
     let r = scan(&d, &["--format", "json"]);
@@ -317,8 +464,16 @@ fn bad_config_is_reported_with_its_path_and_the_scan_goes_on() {
     write(&d, "a.txt", format!("k={}\n", aws()));
     let r = run(bin().current_dir(&d).args(["scan", "."]), None);
     assert_eq!(r.code, 2);
-    assert!(r.err.contains(".secretsift.toml") && r.err.contains("line"), "{}", r.err);
-    assert!(r.out.contains("a.txt:1:3:"), "the scan still ran: {}", r.out);
+    assert!(
+        r.err.contains(".secretsift.toml") && r.err.contains("line"),
+        "{}",
+        r.err
+    );
+    assert!(
+        r.out.contains("a.txt:1:3:"),
+        "the scan still ran: {}",
+        r.out
+    );
 
     // Unknown keys are errors too, not silently ignored.
     write(&d, ".secretsift.toml", "allowlist_paths = [\"a.txt\"]\n");
@@ -330,7 +485,13 @@ fn bad_config_is_reported_with_its_path_and_the_scan_goes_on() {
     let bad = fixture("bad-regex.toml");
     let r = scan(&d, &["a.txt", "--rules", bad.to_str().unwrap()]);
     assert_eq!(r.code, 2);
-    assert!(r.err.contains("bad-regex.toml") && r.err.contains("broken-rule") && r.err.contains("regex"), "{}", r.err);
+    assert!(
+        r.err.contains("bad-regex.toml")
+            && r.err.contains("broken-rule")
+            && r.err.contains("regex"),
+        "{}",
+        r.err
+    );
     assert!(r.out.contains("a.txt:1:3:"));
     // So does a missing one.
     let r = scan(&d, &["a.txt", "--rules", "nope.toml"]);
@@ -345,39 +506,123 @@ fn rules_files_in_our_format_and_gitleaks_format() {
     let zero = format!("{}{}", "acmetok_", "0".repeat(24));
     let stop = format!("{}{}", "acmetok_", "sample0000000000000000ab");
     let widget = format!("{}{}", "wdg_", "Zq8vN3pXr5tYw2kL9mB4");
-    write(&d, "app.cfg", format!("a={tok}\nb={zero}\nc={stop}\nACME_DB_PASS=\"hunter2hunter2x\"\nw={widget}\nk={}\n", aws()));
+    write(
+        &d,
+        "app.cfg",
+        format!(
+            "a={tok}\nb={zero}\nc={stop}\nACME_DB_PASS=\"hunter2hunter2x\"\nw={widget}\nk={}\n",
+            aws()
+        ),
+    );
     let gl = fixture("gitleaks.toml");
     let ours = fixture("ours.toml");
-    let r = scan(&d, &["--rules", gl.to_str().unwrap(), "--rules", ours.to_str().unwrap(), "--format", "json"]);
+    let r = scan(
+        &d,
+        &[
+            "--rules",
+            gl.to_str().unwrap(),
+            "--rules",
+            ours.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(r.code, 1, "{}", r.err);
-    let ids: Vec<String> = json_lines(&r.out).iter().map(|f| f["rule_id"].as_str().unwrap().to_string()).collect();
-    assert_eq!(ids, ["acme-api-token", "acme-db-password", "acme-widget-key", "aws-access-key-id"]);
+    let ids: Vec<String> = json_lines(&r.out)
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "acme-api-token",
+            "acme-db-password",
+            "acme-widget-key",
+            "aws-access-key-id"
+        ]
+    );
 
     // --no-default-rules, --only and --disable.
-    let r = scan(&d, &["--rules", ours.to_str().unwrap(), "--no-default-rules", "--format", "json"]);
-    let ids: Vec<String> = json_lines(&r.out).iter().map(|f| f["rule_id"].as_str().unwrap().to_string()).collect();
+    let r = scan(
+        &d,
+        &[
+            "--rules",
+            ours.to_str().unwrap(),
+            "--no-default-rules",
+            "--format",
+            "json",
+        ],
+    );
+    let ids: Vec<String> = json_lines(&r.out)
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids, ["acme-widget-key"]);
-    let r = scan(&d, &["--rules", ours.to_str().unwrap(), "--only", "aws-access-key-id", "--format", "json"]);
+    let r = scan(
+        &d,
+        &[
+            "--rules",
+            ours.to_str().unwrap(),
+            "--only",
+            "aws-access-key-id",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(json_lines(&r.out).len(), 1);
-    let r = scan(&d, &["--rules", ours.to_str().unwrap(), "--disable", "aws-access-key-id", "--disable", "acme-widget-key"]);
+    let r = scan(
+        &d,
+        &[
+            "--rules",
+            ours.to_str().unwrap(),
+            "--disable",
+            "aws-access-key-id",
+            "--disable",
+            "acme-widget-key",
+        ],
+    );
     assert_eq!((r.code, r.out.as_str()), (0, ""));
 
     // A gitleaks rule without keywords whose regex has no literal to derive them from.
     let nk = fixture("no-keyword-gitleaks.toml");
     let r = scan(&d, &["--rules", nk.to_str().unwrap()]);
     assert_eq!(r.code, 2);
-    assert!(r.err.contains("shapeless") && r.err.contains("keywords"), "{}", r.err);
+    assert!(
+        r.err.contains("shapeless") && r.err.contains("keywords"),
+        "{}",
+        r.err
+    );
 
     // `secretsift rules` lists what was loaded.
-    let r = run(bin().current_dir(&d).args(["rules", "--no-config", "--rules", gl.to_str().unwrap()]), None);
+    let r = run(
+        bin()
+            .current_dir(&d)
+            .args(["rules", "--no-config", "--rules", gl.to_str().unwrap()]),
+        None,
+    );
     assert_eq!(r.code, 0);
-    let line = r.out.lines().find(|l| l.starts_with("acme-api-token ")).expect("listed");
-    assert!(line.contains(" acme ") && line.contains("secret") && line.contains("Acme API token"), "{line}");
+    let line = r
+        .out
+        .lines()
+        .find(|l| l.starts_with("acme-api-token "))
+        .expect("listed");
+    assert!(
+        line.contains(" acme ") && line.contains("secret") && line.contains("Acme API token"),
+        "{line}"
+    );
     assert!(r.out.lines().next().unwrap().starts_with("ID "));
-    let r = run(bin().current_dir(&d).args(["rules", "--no-config", "--format", "json"]), None);
+    let r = run(
+        bin()
+            .current_dir(&d)
+            .args(["rules", "--no-config", "--format", "json"]),
+        None,
+    );
     let all = json_lines(&r.out);
     let aws_rule = all.iter().find(|v| v["id"] == "aws-access-key-id").unwrap();
-    assert_eq!((aws_rule["provider"].as_str(), aws_rule["kind"].as_str()), (Some("aws"), Some("secret")));
+    assert_eq!(
+        (aws_rule["provider"].as_str(), aws_rule["kind"].as_str()),
+        (Some("aws"), Some("secret"))
+    );
 }
 
 #[test]
@@ -386,7 +631,12 @@ fn inline_allow_comments() {
     write(
         &d,
         "a.py",
-        format!("x = '{}'  # secretsift:allow\ny = '{}'  # gitleaks:allow\nz = '{}'\n", aws(), aws2(), aws3()),
+        format!(
+            "x = '{}'  # secretsift:allow\ny = '{}'  # gitleaks:allow\nz = '{}'\n",
+            aws(),
+            aws2(),
+            aws3()
+        ),
     );
     let r = scan(&d, &["--format", "json"]);
     let v = json_lines(&r.out);
@@ -395,7 +645,10 @@ fn inline_allow_comments() {
     // A marker split across the 64 KiB read boundary still counts.
     let mut s = "x".repeat(64 * 1024 - 30);
     s.push_str(&format!(" {} # secretsift:allow\n", aws()));
-    assert!(s.find("secretsift:allow").unwrap() < 64 * 1024 && s.find("secretsift:allow").unwrap() + 16 > 64 * 1024);
+    assert!(
+        s.find("secretsift:allow").unwrap() < 64 * 1024
+            && s.find("secretsift:allow").unwrap() + 16 > 64 * 1024
+    );
     write(&d, "a.py", s);
     let r = scan(&d, &[]);
     assert_eq!((r.code, r.out.as_str()), (0, ""));
@@ -407,9 +660,16 @@ fn baselines_report_only_new_findings() {
     write(&d, "old.env", format!("A={}\n", aws()));
     let base = d.join("baseline.json");
     let r = scan(&d, &["--write-baseline", base.to_str().unwrap(), "."]);
-    assert_eq!(r.code, 0, "writing a baseline accepts today's findings: {}", r.err);
+    assert_eq!(
+        r.code, 0,
+        "writing a baseline accepts today's findings: {}",
+        r.err
+    );
     let text = fs::read_to_string(&base).unwrap();
-    assert!(!text.contains(&aws()) && !text.contains("Q3EGRT"), "baseline leaks the secret: {text}");
+    assert!(
+        !text.contains(&aws()) && !text.contains("Q3EGRT"),
+        "baseline leaks the secret: {text}"
+    );
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
 
@@ -420,7 +680,16 @@ fn baselines_report_only_new_findings() {
     // Moving the key within the file keeps it baselined; a new key is reported.
     write(&d, "old.env", format!("# moved down\n\nA={}\n", aws()));
     write(&d, "new.env", format!("B={}\n", aws2()));
-    let r = scan(&d, &["--baseline", base.to_str().unwrap(), ".", "--format", "json"]);
+    let r = scan(
+        &d,
+        &[
+            "--baseline",
+            base.to_str().unwrap(),
+            ".",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(r.code, 1);
     let v = json_lines(&r.out);
     assert_eq!(v.len(), 1);
@@ -438,7 +707,11 @@ fn git_history_finds_deleted_keys_and_staged_changes() {
     write(&d, "README.md", "hello\n");
     git(&d, &["add", "."]);
     git(&d, &["commit", "-q", "-m", "init"]);
-    write(&d, "config/app.env", format!("A=1\nB=2\nAWS_KEY={}\n", aws()));
+    write(
+        &d,
+        "config/app.env",
+        format!("A=1\nB=2\nAWS_KEY={}\n", aws()),
+    );
     git(&d, &["add", "."]);
     git(&d, &["commit", "-q", "-m", "add key"]);
     let added = git(&d, &["rev-parse", "HEAD"]);
@@ -461,13 +734,32 @@ fn git_history_finds_deleted_keys_and_staged_changes() {
     let v = json_lines(&r.out);
     assert_eq!(v.len(), 2, "{}", r.out);
     let f = v.iter().find(|f| f["path"] == "config/app.env").unwrap();
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(3), Some(9)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(3), Some(9))
+    );
     assert_eq!(f["commit"].as_str(), Some(added.as_str()));
-    assert!(f["author_date"].as_str().unwrap().starts_with("2024-03-01T12:00:00"), "{f}");
-    assert_eq!(v.iter().find(|f| f["path"] == "side.txt").unwrap()["commit"].as_str(), Some(side.as_str()));
+    assert!(
+        f["author_date"]
+            .as_str()
+            .unwrap()
+            .starts_with("2024-03-01T12:00:00"),
+        "{f}"
+    );
+    assert_eq!(
+        v.iter().find(|f| f["path"] == "side.txt").unwrap()["commit"].as_str(),
+        Some(side.as_str())
+    );
     // --git REPO from elsewhere, text format names the commit.
     let r = run(bin().args(["scan", "--no-config", "--git"]).arg(&d), None);
-    assert!(r.out.contains(&format!("config/app.env:3:9: aws-access-key-id (aws) AKIA************ commit {}", &added[..12])), "{}", r.out);
+    assert!(
+        r.out.contains(&format!(
+            "config/app.env:3:9: aws-access-key-id (aws) AKIA************ commit {}",
+            &added[..12]
+        )),
+        "{}",
+        r.out
+    );
     // SARIF for history validates structurally too (properties carry the commit).
     let r = scan(&d, &["--git", "--format", "sarif"]);
     let doc: Value = serde_json::from_str(&r.out).unwrap();
@@ -481,17 +773,35 @@ fn git_history_finds_deleted_keys_and_staged_changes() {
     let r = scan(&d, &["--staged", "--format", "json"]);
     assert_eq!(r.code, 1, "{}", r.err);
     let v = json_lines(&r.out);
-    assert_eq!((v[0]["path"].as_str(), v[0]["line"].as_u64(), v[0]["column"].as_u64()), (Some("staged.txt"), Some(2), Some(3)));
+    assert_eq!(
+        (
+            v[0]["path"].as_str(),
+            v[0]["line"].as_u64(),
+            v[0]["column"].as_u64()
+        ),
+        (Some("staged.txt"), Some(2), Some(3))
+    );
     // An allow comment in a staged line is honoured.
-    write(&d, "staged.txt", format!("one\nk={} # gitleaks:allow\n", aws3()));
+    write(
+        &d,
+        "staged.txt",
+        format!("one\nk={} # gitleaks:allow\n", aws3()),
+    );
     git(&d, &["add", "staged.txt"]);
     assert_eq!(scan(&d, &["--staged"]).code, 0);
 
     // Not a repository: exit 2 with the path.
     // (outside the checkout this test runs in, which is itself a repository)
-    let plain = std::env::temp_dir().join(format!("secretsift-cli-git-plain-{}", std::process::id()));
+    let plain =
+        std::env::temp_dir().join(format!("secretsift-cli-git-plain-{}", std::process::id()));
     fs::create_dir_all(&plain).unwrap();
-    let r = run(bin().current_dir(&plain).env("GIT_CEILING_DIRECTORIES", std::env::temp_dir()).args(["scan", "--no-config", "--git", "."]), None);
+    let r = run(
+        bin()
+            .current_dir(&plain)
+            .env("GIT_CEILING_DIRECTORIES", std::env::temp_dir())
+            .args(["scan", "--no-config", "--git", "."]),
+        None,
+    );
     let _ = fs::remove_dir_all(&plain);
     assert_eq!(r.code, 2);
     assert!(r.err.contains("not a git repository"), "{}", r.err);
@@ -501,7 +811,9 @@ fn git_history_finds_deleted_keys_and_staged_changes() {
 
 /// The expected output of the default redaction: `input` with each key replaced.
 fn redacted(input: &str) -> String {
-    input.replace(&aws(), "[REDACTED:aws-access-key-id]").replace(&aws2(), "[REDACTED:aws-access-key-id]")
+    input
+        .replace(&aws(), "[REDACTED:aws-access-key-id]")
+        .replace(&aws2(), "[REDACTED:aws-access-key-id]")
 }
 
 #[test]
@@ -511,20 +823,49 @@ fn redact_keeps_every_other_byte_on_a_multi_megabyte_stream() {
     while input.len() < 4 << 20 {
         match i % 997 {
             0 => input.push_str(&format!("{i} level=info user login key={} ok\r\n", aws())),
-            500 => input.push_str(&format!("{i} level=warn two keys {} and {}\n", aws2(), aws())),
-            _ => input.push_str(&format!("{i} level=debug request handled in {}ms path=/api/v1/items/{}\r\n", i % 89, i * 7)),
+            500 => input.push_str(&format!(
+                "{i} level=warn two keys {} and {}\n",
+                aws2(),
+                aws()
+            )),
+            _ => input.push_str(&format!(
+                "{i} level=debug request handled in {}ms path=/api/v1/items/{}\r\n",
+                i % 89,
+                i * 7
+            )),
         }
         i += 1;
     }
     input.push_str(&format!("last line without newline {}", aws()));
     let n_keys = input.matches(&aws()).count() + input.matches(&aws2()).count();
-    let r = run(bin().args(["redact", "--no-config"]), Some(input.as_bytes()));
+    let r = run(
+        bin().args(["redact", "--no-config"]),
+        Some(input.as_bytes()),
+    );
     assert_eq!(r.code, 0, "{}", r.err);
-    assert!(r.out == redacted(&input), "output differs from the input outside the secrets");
-    assert!(r.err.contains(&format!("{n_keys} secret(s) redacted: aws-access-key-id={n_keys}")), "{}", r.err);
+    assert!(
+        r.out == redacted(&input),
+        "output differs from the input outside the secrets"
+    );
+    assert!(
+        r.err.contains(&format!(
+            "{n_keys} secret(s) redacted: aws-access-key-id={n_keys}"
+        )),
+        "{}",
+        r.err
+    );
 
     // --quiet and --template.
-    let r = run(bin().args(["redact", "--no-config", "--quiet", "--template", "<{provider}:{prefix}>"]), Some(format!("a {} b", aws()).as_bytes()));
+    let r = run(
+        bin().args([
+            "redact",
+            "--no-config",
+            "--quiet",
+            "--template",
+            "<{provider}:{prefix}>",
+        ]),
+        Some(format!("a {} b", aws()).as_bytes()),
+    );
     assert_eq!((r.out.as_str(), r.err.as_str()), ("a <aws:AKIA> b", ""));
 }
 
@@ -552,10 +893,17 @@ fn redact_is_line_buffered() {
         }
     });
     // One complete line must come out while stdin stays open.
-    stdin.write_all(format!("first {}\nsecond, incomplete", aws()).as_bytes()).unwrap();
+    stdin
+        .write_all(format!("first {}\nsecond, incomplete", aws()).as_bytes())
+        .unwrap();
     stdin.flush().unwrap();
-    let got = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the first line was not written before stdin closed");
-    assert_eq!(String::from_utf8(got).unwrap(), "first [REDACTED:aws-access-key-id]\n");
+    let got = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the first line was not written before stdin closed");
+    assert_eq!(
+        String::from_utf8(got).unwrap(),
+        "first [REDACTED:aws-access-key-id]\n"
+    );
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
@@ -580,7 +928,11 @@ fn redact_ends_quietly_on_a_closed_pipe() {
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(141));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "a closed pipe is not an error message");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "a closed pipe is not an error message"
+    );
 }
 
 #[test]
@@ -589,17 +941,26 @@ fn redact_json_lines_stay_json() {
     let input = format!(
         "{{\"ts\":\"2026-01-01\",\"msg\":\"login with key {k} ok\",\"n\": 3, \"nested\": {{\"list\": [\"{k}\", 1, null]}}}}\r\nplain text line {k}\n{{\"clean\":\"nothing \\\"quoted\\\" here\"}}\n\n{{\"escaped\":\"a\\nb {k}\"}}"
     );
-    let r = run(bin().args(["redact", "--no-config", "--format", "json"]), Some(input.as_bytes()));
+    let r = run(
+        bin().args(["redact", "--no-config", "--format", "json"]),
+        Some(input.as_bytes()),
+    );
     assert_eq!(r.code, 0, "{}", r.err);
     let lines: Vec<&str> = r.out.split_inclusive('\n').collect();
     assert_eq!(lines.len(), 5, "{:?}", r.out);
     assert!(lines[0].ends_with("}\r\n"), "CRLF kept: {:?}", lines[0]);
     let first: Value = serde_json::from_str(lines[0].trim_end()).unwrap();
-    assert_eq!(first["msg"], "login with key [REDACTED:aws-access-key-id] ok");
+    assert_eq!(
+        first["msg"],
+        "login with key [REDACTED:aws-access-key-id] ok"
+    );
     assert_eq!(first["nested"]["list"][0], "[REDACTED:aws-access-key-id]");
     assert_eq!(first["n"], 3);
     // Bytes outside changed strings are kept as they were (spacing, key order).
-    assert!(lines[0].starts_with("{\"ts\":\"2026-01-01\",\"msg\":") && lines[0].contains("\"n\": 3, \"nested\": {\"list\": ["));
+    assert!(
+        lines[0].starts_with("{\"ts\":\"2026-01-01\",\"msg\":")
+            && lines[0].contains("\"n\": 3, \"nested\": {\"list\": [")
+    );
     assert_eq!(lines[1], "plain text line [REDACTED:aws-access-key-id]\n");
     assert_eq!(lines[2], "{\"clean\":\"nothing \\\"quoted\\\" here\"}\n");
     assert_eq!(lines[3], "\n");
@@ -611,7 +972,17 @@ fn redact_json_lines_stay_json() {
     // A member's name is scanned with its value (`name=value`), so name-based rules work.
     let ours = fixture("ours.toml");
     let input = "{\"user\": \"bob\", \"acme_pass\": \"Zq8vN3pXr5tYw2kL\", \"acme_pass_hint\": 7}\n";
-    let r = run(bin().args(["redact", "--no-config", "--format", "json", "--rules", ours.to_str().unwrap()]), Some(input.as_bytes()));
+    let r = run(
+        bin().args([
+            "redact",
+            "--no-config",
+            "--format",
+            "json",
+            "--rules",
+            ours.to_str().unwrap(),
+        ]),
+        Some(input.as_bytes()),
+    );
     assert_eq!(r.out, "{\"user\": \"bob\", \"acme_pass\": \"[REDACTED:acme-member-password]\", \"acme_pass_hint\": 7}\n", "{}", r.err);
 }
 
@@ -619,9 +990,19 @@ fn redact_json_lines_stay_json() {
 fn scan_output_to_a_closed_pipe_is_quiet() {
     let d = tmp("scanpipe");
     for i in 0..50 {
-        write(&d, &format!("f{i}.txt"), format!("k={}\n", aws()).repeat(200));
+        write(
+            &d,
+            &format!("f{i}.txt"),
+            format!("k={}\n", aws()).repeat(200),
+        );
     }
-    let mut child = bin().current_dir(&d).args(["scan", "--no-config", "-q"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = bin()
+        .current_dir(&d)
+        .args(["scan", "--no-config", "-q"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert_ne!(out.status.code(), Some(0));
@@ -631,16 +1012,33 @@ fn scan_output_to_a_closed_pipe_is_quiet() {
 #[test]
 fn the_repository_scans_clean_with_its_own_config() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let r = run(bin().current_dir(&root).args(["scan", "--quiet", "."]), None);
+    let r = run(
+        bin().current_dir(&root).args(["scan", "--quiet", "."]),
+        None,
+    );
     assert_eq!(r.code, 0, "findings in the repository:\n{}{}", r.out, r.err);
 }
 
 #[test]
 fn the_demo_folder_has_findings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let r = run(bin().current_dir(&root).args(["scan", "examples/demo", "--format", "json"]), None);
+    let r = run(
+        bin()
+            .current_dir(&root)
+            .args(["scan", "examples/demo", "--format", "json"]),
+        None,
+    );
     assert_eq!(r.code, 1, "{}", r.err);
     let v = json_lines(&r.out);
-    assert!(v.iter().any(|f| f["path"] == "examples/demo/.env" && f["rule_id"] == "aws-access-key-id"), "{}", r.out);
-    assert!(!v.iter().any(|f| f["path"] == "examples/demo/app.js" && f["rule_id"] == "aws-access-key-id"), "the allow comment is honoured");
+    assert!(
+        v.iter()
+            .any(|f| f["path"] == "examples/demo/.env" && f["rule_id"] == "aws-access-key-id"),
+        "{}",
+        r.out
+    );
+    assert!(
+        !v.iter()
+            .any(|f| f["path"] == "examples/demo/app.js" && f["rule_id"] == "aws-access-key-id"),
+        "the allow comment is honoured"
+    );
 }

@@ -78,7 +78,9 @@ examples = ["passwd=Zq8vN3pXr5tYw2"]
 
 pub fn engine() -> Engine {
     let mut b = Engine::builder();
-    b.default_rules(false).add_toml(RULES, "common::RULES").expect("test rules parse");
+    b.default_rules(false)
+        .add_toml(RULES, "common::RULES")
+        .expect("test rules parse");
     b.build().expect("test rules compile")
 }
 
@@ -116,7 +118,9 @@ pub fn piece(rng: &mut Rng) -> Vec<u8> {
         2 => format!("ctx_secret = \"{}\"", rng.string(ALNUM, 24 + n % 25)).into_bytes(),
         3 => format!("nearvendor token NR{}", rng.string(HEX_UPPER, 30)).into_bytes(),
         4 => {
-            let body: String = (0..(1 + n % 4)).map(|_| rng.string(ALNUM, 48) + "\n").collect();
+            let body: String = (0..(1 + n % 4))
+                .map(|_| rng.string(ALNUM, 48) + "\n")
+                .collect();
             format!("-----BEGIN TEST KEY-----\n{body}-----END TEST KEY-----").into_bytes()
         }
         5 => format!("alw_{}", rng.string(LOWER_DIGITS, 16)).into_bytes(),
