@@ -151,16 +151,14 @@ pub fn unescape(s: &str) -> Vec<u8> {
                 b'r' => out.push(b'\r'),
                 b't' => out.push(b'\t'),
                 b'\\' => out.push(b'\\'),
-                b'x' if i + 3 < b.len() => {
-                    match (hex(b[i + 2]), hex(b[i + 3])) {
-                        (Some(h), Some(l)) => {
-                            out.push((h * 16 + l) as u8);
-                            i += 4;
-                            continue;
-                        }
-                        _ => out.extend_from_slice(b"\\x"),
+                b'x' if i + 3 < b.len() => match (hex(b[i + 2]), hex(b[i + 3])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 4;
+                        continue;
                     }
-                }
+                    _ => out.extend_from_slice(b"\\x"),
+                },
                 other => {
                     out.push(b'\\');
                     out.push(other);
@@ -178,7 +176,13 @@ pub fn unescape(s: &str) -> Vec<u8> {
 impl Input {
     /// The bytes, unescaped when `unescape` is set.
     pub fn bytes(&self, unescape_it: bool) -> Vec<u8> {
-        let dec = |s: &str| if unescape_it { unescape(s) } else { s.as_bytes().to_vec() };
+        let dec = |s: &str| {
+            if unescape_it {
+                unescape(s)
+            } else {
+                s.as_bytes().to_vec()
+            }
+        };
         match self {
             Input::Text(s) => dec(s),
             Input::Parts(parts) => {
@@ -251,10 +255,15 @@ pub fn load_dir(dir: impl AsRef<Path>) -> Vec<(String, Case)> {
     let mut names = std::collections::HashSet::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        let file: VectorFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let file: VectorFile =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         let fname = f.file_name().unwrap().to_string_lossy().into_owned();
         for c in file.case {
-            assert!(names.insert(c.name.clone()), "{fname}: duplicate case name {:?}", c.name);
+            assert!(
+                names.insert(c.name.clone()),
+                "{fname}: duplicate case name {:?}",
+                c.name
+            );
             out.push((fname.clone(), c));
         }
     }
@@ -281,7 +290,13 @@ pub fn filter_matches(filter: &str, name: &str) -> bool {
 
 /// The comparable part of a finding.
 fn actual(f: &FindingBuf) -> Expected {
-    Expected { rule: f.rule_id.clone(), span: [f.start, f.end], line: f.line, column: f.column, publishable: f.publishable }
+    Expected {
+        rule: f.rule_id.clone(),
+        span: [f.start, f.end],
+        line: f.line,
+        column: f.column,
+        publishable: f.publishable,
+    }
 }
 
 fn describe(fs: &[Expected]) -> String {
@@ -289,7 +304,17 @@ fn describe(fs: &[Expected]) -> String {
         return "(none)".into();
     }
     fs.iter()
-        .map(|f| format!("{}@{}..{} {}:{}{}", f.rule, f.span[0], f.span[1], f.line, f.column, if f.publishable { " publishable" } else { "" }))
+        .map(|f| {
+            format!(
+                "{}@{}..{} {}:{}{}",
+                f.rule,
+                f.span[0],
+                f.span[1],
+                f.line,
+                f.column,
+                if f.publishable { " publishable" } else { "" }
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -316,7 +341,9 @@ pub fn run_case(case: &Case) -> Vec<String> {
     let built = case.build();
     if let Some(want) = &case.build_error {
         match built {
-            Ok(_) => problems.push(format!("expected build error {want:?}, but the engine built")),
+            Ok(_) => problems.push(format!(
+                "expected build error {want:?}, but the engine built"
+            )),
             Err(e) => {
                 let got = (e.kind().code(), e.rule_id(), e.field());
                 let ok = got.0 == want.kind
@@ -354,7 +381,11 @@ pub fn run_case(case: &Case) -> Vec<String> {
         engine.scan(&data).iter().map(actual).collect()
     };
     if &got != want {
-        problems.push(format!("scan(): want [{}]\n      got [{}]", describe(want), describe(&got)));
+        problems.push(format!(
+            "scan(): want [{}]\n      got [{}]",
+            describe(want),
+            describe(&got)
+        ));
     }
 
     // Path 2: a scanner fed in chunks; one scanner reused across runs (finish resets it).
@@ -368,24 +399,43 @@ pub fn run_case(case: &Case) -> Vec<String> {
         let Ok(()) = sc.finish(&mut sink);
         let got: Vec<Expected> = sink.findings.iter().map(actual).collect();
         if &got != want {
-            problems.push(format!("feed({}): want [{}]\n      got [{}]", label(size), describe(want), describe(&got)));
+            problems.push(format!(
+                "feed({}): want [{}]\n      got [{}]",
+                label(size),
+                describe(want),
+                describe(&got)
+            ));
         }
     }
 
     // Path 3: redaction.
     if let Some(expected) = &case.redacted {
         let expected = expected.bytes(case.unescape);
-        let template = case.options.template.clone().unwrap_or_else(|| RedactOptions::default().template);
+        let template = case
+            .options
+            .template
+            .clone()
+            .unwrap_or_else(|| RedactOptions::default().template);
         if case.options.template.is_none() && !line_mode {
             let got = engine.redact(&data);
             if got != expected {
-                problems.push(format!("redact(): want {:?}\n      got {:?}", String::from_utf8_lossy(&expected), String::from_utf8_lossy(&got)));
+                problems.push(format!(
+                    "redact(): want {:?}\n      got {:?}",
+                    String::from_utf8_lossy(&expected),
+                    String::from_utf8_lossy(&got)
+                ));
             }
         }
-        let mut r = engine.redactor(RedactOptions { template, line_mode });
+        let mut r = engine.redactor(RedactOptions {
+            template,
+            line_mode,
+        });
         for size in CHUNK_SIZES.iter().copied().map(Some).chain([None]) {
             let mut out = Vec::new();
-            let res = chunked(&data, size).into_iter().try_for_each(|c| r.feed(c, &mut out)).and_then(|_| r.finish(&mut out));
+            let res = chunked(&data, size)
+                .into_iter()
+                .try_for_each(|c| r.feed(c, &mut out))
+                .and_then(|_| r.finish(&mut out));
             if let Err(e) = res {
                 problems.push(format!("redactor({}): io error {e}", label(size)));
             } else if out != expected {
@@ -407,7 +457,10 @@ mod tests {
 
     #[test]
     fn unescapes() {
-        assert_eq!(unescape(r"a\x00b\n\r\t\\\xff\q"), b"a\x00b\n\r\t\\\xff\\q".to_vec());
+        assert_eq!(
+            unescape(r"a\x00b\n\r\t\\\xff\q"),
+            b"a\x00b\n\r\t\\\xff\\q".to_vec()
+        );
         assert_eq!(unescape(r"end\x4"), b"end\\x4".to_vec());
         assert_eq!(unescape(r"\x41"), b"A".to_vec());
     }

@@ -20,10 +20,19 @@ fn vectors() {
         ran += 1;
         let problems = run_case(case);
         if !problems.is_empty() {
-            failed.push(format!("{file}: {}\n    {}", case.name, problems.join("\n    ")));
+            failed.push(format!(
+                "{file}: {}\n    {}",
+                case.name,
+                problems.join("\n    ")
+            ));
         }
     }
     eprintln!("{ran} vector case(s) run, {} failed", failed.len());
     assert!(ran > 0 || !filter.is_empty(), "no case ran");
-    assert!(failed.is_empty(), "{} of {ran} case(s) failed:\n{}", failed.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} of {ran} case(s) failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }
