@@ -63,8 +63,19 @@ fn corpus() -> Vec<u8> {
     data
 }
 
-fn chunk_sizes() -> impl Iterator<Item = usize> {
-    [1usize, 7, 100, 4096, 65_536, 1 << 20].into_iter().cycle()
+/// Feeds `data` in chunks of 1 byte to 1 MiB, cycling through sizes, then finishes.
+fn feed_in_varied_chunks(scanner: &mut secretsift::Scanner, data: &[u8], count: &mut Count) {
+    let sizes = [1usize, 7, 100, 4096, 65_536, 1 << 20].into_iter().cycle();
+    let mut at = 0;
+    for size in sizes {
+        if at == data.len() {
+            break;
+        }
+        let end = (at + size).min(data.len());
+        scanner.feed(&data[at..end], count).unwrap();
+        at = end;
+    }
+    scanner.finish(count).unwrap();
 }
 
 #[test]
@@ -73,18 +84,7 @@ fn scanning_64_mib_allocates_nothing() {
     let data = corpus();
     let mut scanner = engine.scanner();
     let mut count = Count::default();
-    let n = allocations(|| {
-        let mut at = 0;
-        for size in chunk_sizes() {
-            if at == data.len() {
-                break;
-            }
-            let end = (at + size).min(data.len());
-            scanner.feed(&data[at..end], &mut count).unwrap();
-            at = end;
-        }
-        scanner.finish(&mut count).unwrap();
-    });
+    let n = allocations(|| feed_in_varied_chunks(&mut scanner, &data, &mut count));
     assert!(
         count.0 >= 1000,
         "the corpus should hold at least 1,000 findings, got {}",
@@ -142,18 +142,7 @@ fn default_ruleset_on_its_own_examples_allocates_nothing() {
     }
     let mut scanner = engine.scanner();
     let mut count = Count::default();
-    let n = allocations(|| {
-        let mut at = 0;
-        for size in chunk_sizes() {
-            if at == data.len() {
-                break;
-            }
-            let end = (at + size).min(data.len());
-            scanner.feed(&data[at..end], &mut count).unwrap();
-            at = end;
-        }
-        scanner.finish(&mut count).unwrap();
-    });
+    let n = allocations(|| feed_in_varied_chunks(&mut scanner, &data, &mut count));
     assert!(
         count.0 >= 1000,
         "expected at least 1,000 findings, got {}",
