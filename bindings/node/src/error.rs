@@ -13,7 +13,10 @@ use secretsift::BuildError;
 
 /// `SECRETSIFT_RULESET_` + the kind's code in upper snake case.
 pub fn ruleset_code(e: &BuildError) -> String {
-    format!("SECRETSIFT_RULESET_{}", e.kind().code().to_ascii_uppercase().replace('-', "_"))
+    format!(
+        "SECRETSIFT_RULESET_{}",
+        e.kind().code().to_ascii_uppercase().replace('-', "_")
+    )
 }
 
 /// A JS `Error` for a rule that failed to load or compile.
@@ -38,12 +41,22 @@ pub fn build_error(env: &Env, e: &BuildError) -> Error {
 
 /// A JS `Error` for options of the wrong shape (unknown key, wrong type).
 pub fn options_error(env: &Env, what: &str, e: &Error) -> Error {
-    js_error(env, &format!("invalid {what}: {}", e.reason), "SECRETSIFT_INVALID_OPTIONS", |_| Ok(()))
+    js_error(
+        env,
+        &format!("invalid {what}: {}", e.reason),
+        "SECRETSIFT_INVALID_OPTIONS",
+        |_| Ok(()),
+    )
 }
 
 /// Builds the JS error object and returns it wrapped in a napi [`Error`], which napi throws (or
 /// rejects with) as this very object, own properties included.
-fn js_error(env: &Env, message: &str, code: &str, extra: impl FnOnce(&mut Object<'_>) -> Result<()>) -> Error {
+fn js_error(
+    env: &Env,
+    message: &str,
+    code: &str,
+    extra: impl FnOnce(&mut Object<'_>) -> Result<()>,
+) -> Error {
     let build = || -> Result<Error> {
         let mut obj = env.create_error(Error::new(Status::GenericFailure, message.to_string()))?;
         obj.set("code", code)?;

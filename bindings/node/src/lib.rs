@@ -14,6 +14,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use secretsift::{sink::Collect, FindingBuf, Kind, RedactOptions};
 use serde::Deserialize;
+use std::sync::{Arc, Mutex};
 
 /// Options of `new Engine(options)`. Unknown keys are an error, so a typo does not silently
 /// fall back to a default.
@@ -56,11 +57,15 @@ pub struct StreamOptions {
 }
 
 /// Reads an options object with serde; `undefined`/`null` mean all defaults.
-fn read_options<T: serde::de::DeserializeOwned + Default>(env: &Env, options: Option<Unknown>, what: &str) -> Result<T> {
+fn read_options<T: serde::de::DeserializeOwned + Default>(
+    env: &Env,
+    options: Option<Unknown>,
+    what: &str,
+) -> Result<T> {
     match options {
-        Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
-            env.from_js_value(o).map_err(|e| error::options_error(env, what, &e))
-        }
+        Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => env
+            .from_js_value(o)
+            .map_err(|e| error::options_error(env, what, &e)),
         _ => Ok(T::default()),
     }
 }
@@ -120,7 +125,10 @@ fn finding(f: &FindingBuf) -> Finding {
 /// UTF-16 code units in a prefix of UTF-8 text: one per character, two for characters outside
 /// the BMP (4-byte sequences). Counts bytes, so any byte position works.
 fn utf16_len(bytes: &[u8]) -> usize {
-    bytes.iter().map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0)).sum()
+    bytes
+        .iter()
+        .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
 }
 
 /// Findings over a JS string: byte offsets become UTF-16 offsets, in one pass over the text.
@@ -165,7 +173,8 @@ fn builder(env: &Env, opts: &EngineOptions) -> Result<secretsift::EngineBuilder>
     let mut b = secretsift::Engine::builder();
     b.default_rules(opts.default_rules.unwrap_or(true));
     if let Some(text) = &opts.rules {
-        b.add_toml(text, opts.rules_origin.as_deref().unwrap_or("rules")).map_err(|e| error::build_error(env, &e))?;
+        b.add_toml(text, opts.rules_origin.as_deref().unwrap_or("rules"))
+            .map_err(|e| error::build_error(env, &e))?;
     }
     if let Some(bits) = opts.generic_entropy {
         b.generic_entropy(bits);
@@ -199,7 +208,7 @@ impl Task for BuildTask {
     }
 
     fn resolve(&mut self, _env: Env, inner: Self::Output) -> Result<Self::JsValue> {
-        Ok(Engine { inner })
+        Ok(Engine::from_inner(inner))
     }
 
     fn reject(&mut self, env: Env, err: Error) -> Result<Self::JsValue> {
@@ -225,10 +234,45 @@ impl Owned {
     }
 }
 
-fn scan_input(engine: &secretsift::Engine, input: &Owned) -> Vec<Finding> {
-    match input {
-        Owned::Bytes(b) => engine.scan(b).iter().map(finding).collect(),
-        Owned::Text(s) => findings_utf16(s, &engine.scan(s.as_bytes())),
+/// Scanners kept for reuse. Creating one sizes all of its scratch (it runs every rule's examples
+/// once), which costs milliseconds: far more than scanning a small file. `scan` takes one from
+/// here and puts it back, so a build tool scanning thousands of small files pays that once.
+#[derive(Clone)]
+struct Scanners {
+    engine: secretsift::Engine,
+    idle: Arc<Mutex<Vec<secretsift::Scanner>>>,
+}
+
+/// Idle scanners kept at most (one per thread that scans at the same time is enough).
+const MAX_IDLE: usize = 8;
+
+impl Scanners {
+    fn new(engine: secretsift::Engine) -> Scanners {
+        Scanners {
+            engine,
+            idle: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    fn scan(&self, data: &[u8]) -> Vec<FindingBuf> {
+        let taken = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let mut scanner = taken.unwrap_or_else(|| self.engine.scanner());
+        let mut sink = Collect::default();
+        // `scan` resets the scanner first and `finish` leaves it reset: no state carries over.
+        let Ok(()) = scanner.scan(data, &mut sink);
+        if let Ok(mut v) = self.idle.lock() {
+            if v.len() < MAX_IDLE {
+                v.push(scanner);
+            }
+        }
+        sink.findings
+    }
+
+    fn scan_input(&self, input: &Owned) -> Vec<Finding> {
+        match input {
+            Owned::Bytes(b) => self.scan(b).iter().map(finding).collect(),
+            Owned::Text(s) => findings_utf16(s, &self.scan(s.as_bytes())),
+        }
     }
 }
 
@@ -237,6 +281,16 @@ fn scan_input(engine: &secretsift::Engine, input: &Owned) -> Vec<Finding> {
 #[napi]
 pub struct Engine {
     inner: secretsift::Engine,
+    scanners: Scanners,
+}
+
+impl Engine {
+    fn from_inner(inner: secretsift::Engine) -> Engine {
+        Engine {
+            scanners: Scanners::new(inner.clone()),
+            inner,
+        }
+    }
 }
 
 #[napi]
@@ -250,34 +304,49 @@ impl Engine {
         let opts: EngineOptions = read_options(&env, options, "Engine options")?;
         let b = builder(&env, &opts)?;
         let inner = b.build().map_err(|e| error::build_error(&env, &e))?;
-        Ok(Engine { inner })
+        Ok(Engine::from_inner(inner))
     }
 
     /// `new Engine(options)` with the rules compiled on a libuv worker thread: a build tool can
     /// start it early and await it when needed (compiling the default rules takes a while).
-    #[napi(ts_args_type = "options?: EngineOptions", ts_return_type = "Promise<Engine>")]
+    #[napi(
+        ts_args_type = "options?: EngineOptions",
+        ts_return_type = "Promise<Engine>"
+    )]
     pub fn create(env: Env, options: Option<Unknown>) -> Result<AsyncTask<BuildTask>> {
         let opts: EngineOptions = read_options(&env, options, "Engine options")?;
         let b = builder(&env, &opts)?;
-        Ok(AsyncTask::new(BuildTask { builder: b, error: None }))
+        Ok(AsyncTask::new(BuildTask {
+            builder: b,
+            error: None,
+        }))
     }
-
 
     /// Scans a whole input. Offsets are bytes for a `Uint8Array`/`Buffer`, UTF-16 code units for
     /// a `string`.
     #[napi]
     pub fn scan(&self, input: Either<Uint8Array, String>) -> Vec<Finding> {
         match input {
-            Either::A(b) => self.inner.scan(&b).iter().map(finding).collect(),
-            Either::B(s) => findings_utf16(&s, &self.inner.scan(s.as_bytes())),
+            Either::A(b) => self.scanners.scan(&b).iter().map(finding).collect(),
+            Either::B(s) => findings_utf16(&s, &self.scanners.scan(s.as_bytes())),
         }
     }
 
     /// `scan` on a libuv worker thread, for large inputs. The input is copied first, so it may
     /// change while the scan runs.
     #[napi(ts_return_type = "Promise<Array<Finding>>")]
-    pub fn scan_async(&self, input: Either<Uint8Array, String>, signal: Option<AbortSignal>) -> AsyncTask<ScanTask> {
-        AsyncTask::with_optional_signal(ScanTask { engine: self.inner.clone(), input: Some(Owned::from_js(input)) }, signal)
+    pub fn scan_async(
+        &self,
+        input: Either<Uint8Array, String>,
+        signal: Option<AbortSignal>,
+    ) -> AsyncTask<ScanTask> {
+        AsyncTask::with_optional_signal(
+            ScanTask {
+                scanners: self.scanners.clone(),
+                input: Some(Owned::from_js(input)),
+            },
+            signal,
+        )
     }
 
     /// The text with every secret replaced (default `[REDACTED:<rule id>]`).
@@ -286,12 +355,18 @@ impl Engine {
         let out = self.redact_bytes(&env, text.as_bytes(), options)?;
         // Only whole secrets are replaced by template text; other bytes are copied unchanged. A
         // secret boundary inside a multi-byte character is the one way to get invalid UTF-8.
-        Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
     /// `redact` for bytes: returns a new `Buffer`.
     #[napi(ts_args_type = "data: Uint8Array, options?: RedactOptions")]
-    pub fn redact_buffer(&self, env: Env, data: Uint8Array, options: Option<Unknown>) -> Result<Buffer> {
+    pub fn redact_buffer(
+        &self,
+        env: Env,
+        data: Uint8Array,
+        options: Option<Unknown>,
+    ) -> Result<Buffer> {
         Ok(self.redact_bytes(&env, &data, options)?.into())
     }
 
@@ -304,7 +379,9 @@ impl Engine {
         ro.line_mode = opts.line_mode.unwrap_or(false);
         let mut out = Vec::with_capacity(data.len());
         let mut r = self.inner.redactor(ro);
-        r.feed(data, &mut out).and_then(|_| r.finish(&mut out)).expect("writing to a Vec cannot fail");
+        r.feed(data, &mut out)
+            .and_then(|_| r.finish(&mut out))
+            .expect("writing to a Vec cannot fail");
         Ok(out)
     }
 
@@ -327,7 +404,12 @@ impl Engine {
                 id: r.id.clone(),
                 description: r.description.clone(),
                 provider: r.provider.clone(),
-                kind: if r.kind == Kind::Publishable { "publishable" } else { "secret" }.to_string(),
+                kind: if r.kind == Kind::Publishable {
+                    "publishable"
+                } else {
+                    "secret"
+                }
+                .to_string(),
                 tags: r.tags.clone(),
             })
             .collect()
@@ -369,10 +451,10 @@ impl Stream {
     }
 }
 
-/// `Engine.scanAsync`: owns a clone of the engine (one `Arc`) and a copy of the input, so
+/// `Engine.scanAsync`: owns a handle on the engine's scanners (an `Arc`) and a copy of the input, so
 /// `compute` runs on a worker thread without touching any JS value.
 pub struct ScanTask {
-    engine: secretsift::Engine,
+    scanners: Scanners,
     input: Option<Owned>,
 }
 
@@ -382,7 +464,7 @@ impl Task for ScanTask {
 
     fn compute(&mut self) -> Result<Self::Output> {
         let input = self.input.take().expect("compute runs once");
-        Ok(scan_input(&self.engine, &input))
+        Ok(self.scanners.scan_input(&input))
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
