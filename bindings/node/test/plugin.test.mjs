@@ -1,5 +1,5 @@
-// Real builds of test/fixtures/app with Vite, Rollup (+terser), webpack and esbuild, through each
-// bundler's own CLI (esbuild: a build script), so exit codes and messages are the ones users see.
+// Real builds of test/fixtures/app with Vite, Rollup (+terser), webpack, esbuild and Rspack, through
+// each bundler's own CLI (esbuild and Rspack: a build script), so exit codes and messages are the ones users see.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,7 @@ const BUNDLERS = {
   rollup: [bin('rollup/dist/bin/rollup'), '-c', 'rollup.config.mjs'],
   webpack: [bin('webpack-cli/bin/cli.js'), '--config', 'webpack.config.cjs'],
   esbuild: ['esbuild.build.mjs'],
+  rspack: ['rspack.build.cjs'],
 };
 
 function build(bundler, variant, { options, env = {} } = {}) {
