@@ -244,7 +244,9 @@ impl Work {
         if rule.validator.is_some_and(|v| !v.check(s)) {
             return false;
         }
-        if rule.check_placeholders && is_placeholder(s) {
+        // The body after a public prefix (`sntryu_` + `aaaa…`) can be a placeholder too.
+        let body = &s[rule.info.keep_prefix.min(s.len())..];
+        if rule.check_placeholders && (is_placeholder(s) || is_placeholder(body)) {
             return false;
         }
         if rule.info.generic && is_generic_noise(s) {

@@ -303,3 +303,17 @@ fn encoded_secrets_are_found_at_their_encoded_span() {
         .scan(format!("creds: {b64}").as_bytes())
         .is_empty());
 }
+
+#[test]
+fn a_placeholder_after_a_public_prefix_is_not_a_secret() {
+    let engine = common::engine();
+    // `tok` declares keep_prefix = 4: the body after `tok_` is what must look random.
+    let filler = "a".repeat(24); // not a marker word: only the all-same-bytes body check catches it
+    assert!(engine.scan(format!("tok_{filler}").as_bytes()).is_empty());
+    assert_eq!(
+        engine
+            .scan(format!("tok_{}", "k3j4h5g6f7d8s9a0q1w2e3r4").as_bytes())
+            .len(),
+        1
+    );
+}
