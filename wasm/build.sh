@@ -7,7 +7,7 @@ root="$(cd "$here/.." && pwd)"
 cd "$root"
 
 cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p secretsift-wasm
-wasm="$root/target/wasm32-unknown-unknown/wasm-release/secretsift_wasm.wasm"
+wasm="${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/wasm-release/secretsift_wasm.wasm"
 
 for t in web bundler nodejs; do
     dir="$here/pkg/${t/nodejs/node}"

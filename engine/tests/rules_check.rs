@@ -11,12 +11,12 @@ use secretsift::{default_rules, Engine, DEFAULT_MAX_MATCH_LEN};
 /// Default rules whose regex is unbounded today (from rule files other than the starter set;
 /// see the rules-check report). This list may only shrink: the test fails on a new unbounded
 /// rule and also on a listed rule that has been fixed, so the list stays exact.
-const KNOWN_UNBOUNDED: &[&str] = &[
-    "blynk-auth-token-url",
-];
+const KNOWN_UNBOUNDED: &[&str] = &["blynk-auth-token-url"];
 
 fn engine() -> Engine {
-    Engine::builder().build().expect("the default ruleset compiles")
+    Engine::builder()
+        .build()
+        .expect("the default ruleset compiles")
 }
 
 #[test]
@@ -30,7 +30,12 @@ fn every_rule_has_examples_and_negative_examples() {
             problems.push(format!("{}: no negative_examples", r.id));
         }
     }
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -42,19 +47,40 @@ fn examples_are_found_negatives_are_not_and_overlaps_are_declared() {
             let found = engine.scan(ex.as_bytes());
             if !found.iter().any(|f| f.rule_id == r.id) {
                 let ids: Vec<&str> = found.iter().map(|f| f.rule_id.as_str()).collect();
-                problems.push(format!("{}: example not found: {ex:?} (found: {ids:?})", r.id));
+                problems.push(format!(
+                    "{}: example not found: {ex:?} (found: {ids:?})",
+                    r.id
+                ));
             }
-            for f in found.iter().filter(|f| f.rule_id != r.id && !r.overlaps.contains(&f.rule_id)) {
-                problems.push(format!("{}: rule {} also fires on example {ex:?} (add it to `overlaps` if intended)", r.id, f.rule_id));
+            for f in found
+                .iter()
+                .filter(|f| f.rule_id != r.id && !r.overlaps.contains(&f.rule_id))
+            {
+                problems.push(format!(
+                    "{}: rule {} also fires on example {ex:?} (add it to `overlaps` if intended)",
+                    r.id, f.rule_id
+                ));
             }
         }
         for ex in &r.negative_examples {
-            for f in engine.scan(ex.as_bytes()).iter().filter(|f| f.rule_id == r.id) {
-                problems.push(format!("{}: negative example matched: {ex:?} at {}..{}", r.id, f.start, f.end));
+            for f in engine
+                .scan(ex.as_bytes())
+                .iter()
+                .filter(|f| f.rule_id == r.id)
+            {
+                problems.push(format!(
+                    "{}: negative example matched: {ex:?} at {}..{}",
+                    r.id, f.start, f.end
+                ));
             }
         }
     }
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 /// The engine windows a rule's search by the longest match its regex can produce; an
@@ -86,17 +112,31 @@ fn every_default_regex_has_a_bounded_match_length() {
             None if known.contains(r.id.as_str()) => {
                 unbounded_known.insert(r.id.clone());
             }
-            None => problems.push(format!("{}: regex match length is unbounded (use {{m,n}} instead of +, * or {{m,}})", r.id)),
-            Some(n) if n > DEFAULT_MAX_MATCH_LEN => {
-                problems.push(format!("{}: regex can match {n} bytes, more than max_match_len {DEFAULT_MAX_MATCH_LEN}", r.id))
-            }
+            None => problems.push(format!(
+                "{}: regex match length is unbounded (use {{m,n}} instead of +, * or {{m,}})",
+                r.id
+            )),
+            Some(n) if n > DEFAULT_MAX_MATCH_LEN => problems.push(format!(
+                "{}: regex can match {n} bytes, more than max_match_len {DEFAULT_MAX_MATCH_LEN}",
+                r.id
+            )),
             Some(_) => {}
         }
     }
-    for id in KNOWN_UNBOUNDED.iter().filter(|id| !unbounded_known.contains(**id)) {
-        problems.push(format!("{id}: listed in KNOWN_UNBOUNDED but now bounded (or gone): remove it from the list"));
+    for id in KNOWN_UNBOUNDED
+        .iter()
+        .filter(|id| !unbounded_known.contains(**id))
+    {
+        problems.push(format!(
+            "{id}: listed in KNOWN_UNBOUNDED but now bounded (or gone): remove it from the list"
+        ));
     }
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -108,7 +148,9 @@ fn ids_are_unique_kebab_case_and_descriptions_non_empty() {
             problems.push(format!("{}: duplicate id", r.id));
         }
         let kebab = !r.id.is_empty()
-            && r.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && r.id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !r.id.starts_with('-')
             && !r.id.ends_with('-')
             && !r.id.contains("--");
@@ -122,5 +164,10 @@ fn ids_are_unique_kebab_case_and_descriptions_non_empty() {
             problems.push(format!("{}: empty provider", r.id));
         }
     }
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
