@@ -58,7 +58,8 @@ pub(crate) struct CompiledRule {
     pub stopwords: Option<AhoCorasick>,
     pub check_placeholders: bool,
     pub keywords: Vec<String>,
-    /// The rule's examples: run once when a scanner is created to size regex scratch.
+    /// The rule's examples and counter-examples: run once when a scanner is created so the
+    /// PikeVM's stack reaches working size then (counter-examples take the near-miss paths).
     pub warm_up: Vec<String>,
     /// `Some(flags)` when every match of the regex begins with one of the rule's keywords:
     /// then the regex runs anchored at the start of each occurrence of a flagged keyword
@@ -310,7 +311,12 @@ pub(crate) fn compile_rule(
         stopwords,
         check_placeholders: !r.allow_placeholders,
         keywords,
-        warm_up: r.examples.clone(),
+        warm_up: r
+            .examples
+            .iter()
+            .chain(&r.negative_examples)
+            .cloned()
+            .collect(),
         anchors,
     })
 }

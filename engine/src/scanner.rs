@@ -376,8 +376,9 @@ impl Scanner {
         s
     }
 
-    /// Runs each rule on its own examples once, so that the regex engines' internal stacks
-    /// reach their working size here rather than during the first `feed`.
+    /// Runs each rule on its own examples and counter-examples once, so that the PikeVM's
+    /// epsilon-closure stack (the one piece of regex scratch that grows on demand) reaches its
+    /// working size here rather than during a `feed`.
     fn warm_up(&mut self) {
         let engine = self.engine.clone();
         for (i, rule) in engine.0.rules.iter().enumerate() {
