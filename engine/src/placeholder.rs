@@ -48,7 +48,9 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     if s.is_empty() {
         return true;
     }
-    if TEMPLATE_OPENERS.iter().any(|o| s.starts_with(o)) {
+    // `\${VAR}`: a template escaped inside a JavaScript template literal or a shell string.
+    let unescaped = s.strip_prefix(b"\\").unwrap_or(s);
+    if TEMPLATE_OPENERS.iter().any(|o| unescaped.starts_with(o)) {
         return true;
     }
     if s.first() == Some(&b'<') && s.last() == Some(&b'>') {
@@ -189,6 +191,7 @@ mod tests {
         for p in [
             "changeme",
             "${DB_PASSWORD}",
+            r"\${REDIS_PASSWORD}",
             "<your-api-key>",
             "xxxxxxxxxxxx",
             "AKIAIOSFODNN7EXAMPLE",
