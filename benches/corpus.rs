@@ -73,7 +73,7 @@ pub fn logs(size: usize, every: u64) -> Corpus {
     let mut i = 0u64;
     while data.len() < size {
         i += 1;
-        let line = if i % every == 0 {
+        let line = if i.is_multiple_of(every) {
             planted_n += 1;
             format!("2026-11-28T01:{:02}:{:02}.{:03}Z WARN  worker-{} retrying upload with credentials {}\n", i % 60, (i / 60) % 60, i % 1000, i % 16, planted(&mut rng))
         } else {
@@ -138,14 +138,14 @@ pub fn minified_js(size: usize, every: u64) -> Corpus {
                 rng.below(1 << 20)
             ),
             3 => format!("data:image/png;base64,{};", rng.string(ALNUM, 200)),
-            4 if i % (every * 9) == 4 => {
+            4 if i > 9 && i % every.saturating_mul(9) == 4 => {
                 planted_n += 1;
                 format!("const cfg={{apiKey:\"{}\"}};", planted(&mut rng))
             }
             _ => format!("if({w}&&{w}.length>{}){{{w}=null}}", rng.below(100)),
         };
         data.extend_from_slice(s.as_bytes());
-        if i % 4000 == 0 {
+        if i.is_multiple_of(4000) {
             data.push(b'\n');
         }
     }

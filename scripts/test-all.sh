@@ -20,6 +20,9 @@ HOSTS_EXCLUDED=(--exclude secretsift-python --exclude secretsift-node --exclude 
 step "build"
 cargo build --workspace "${HOSTS_EXCLUDED[@]}" --all-targets --locked
 
+step "clippy (warnings are errors)"
+cargo clippy --workspace "${HOSTS_EXCLUDED[@]}" --all-targets --locked -- -D warnings
+
 step "Rust tests (engine, shared vectors, CLI)"
 cargo test --workspace "${HOSTS_EXCLUDED[@]}" --locked
 

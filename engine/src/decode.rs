@@ -144,7 +144,7 @@ pub(crate) fn escape_at(s: &[u8], i: usize) -> Option<(u8, usize)> {
         (b'\\', b'x') => hex(i + 2, 2).filter(|&c| c < 0x80).map(|c| (c as u8, 4)),
         (b'\\', c @ (b'"' | b'\'' | b'/' | b'\\')) => Some((c, 2)),
         (b'%', _) => hex(i + 1, 2)
-            .filter(|&c| c < 0x80 && c >= 0x20)
+            .filter(|c| (0x20..0x80).contains(c))
             .map(|c| (c as u8, 3)),
         _ => None,
     }

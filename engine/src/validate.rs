@@ -104,7 +104,7 @@ fn pem_body(block: &[u8]) -> bool {
     let mut seen_pad = false;
     for line in lines {
         if line.starts_with(b"-----END") {
-            return body_bytes >= 32 && quad % 4 == 0;
+            return body_bytes >= 32 && quad.is_multiple_of(4);
         }
         if line.is_empty() || (body_bytes == 0 && memchr::memchr(b':', line).is_some()) {
             continue; // blank line or an encapsulated header
@@ -154,7 +154,7 @@ fn luhn(s: &[u8]) -> bool {
         sum += d;
         count += 1;
     }
-    count >= 2 && sum % 10 == 0
+    count >= 2 && sum.is_multiple_of(10)
 }
 
 fn trim_padding(s: &[u8]) -> &[u8] {

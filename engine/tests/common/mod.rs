@@ -96,7 +96,7 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
-    pub fn pick<'a>(&mut self, set: &'a [u8]) -> u8 {
+    pub fn pick(&mut self, set: &[u8]) -> u8 {
         set[self.below(set.len() as u64) as usize]
     }
     pub fn string(&mut self, set: &[u8], n: usize) -> String {
