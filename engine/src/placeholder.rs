@@ -76,6 +76,13 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         || is_identifier(s)
         || is_member_access(s)
         || is_call(s)
+        || is_code_member_access(s)
+        || is_code_name(s)
+        || is_header_name(s)
+        || is_dotted_words(s)
+        || is_type_annotation(s)
+        || is_comparison(s)
+        || is_code_fragment(s)
         || starts_with_ci(s, b"http://")
         || starts_with_ci(s, b"https://")
         || starts_with_ci(s, b"file://")
@@ -162,6 +169,170 @@ fn is_call(s: &[u8]) -> bool {
     }
 }
 
+/// Fraction (×100) of `s` covered by word-like letter runs: lowercase runs of 3+ (with a
+/// leading capital, as in `Token`) and capital runs of 3+ (`URL`, `ATTR`). Identifiers are
+/// mostly words; random strings are mostly short runs. `None` if `s` has more than 2 digits,
+/// no lowercase run of 4+, or a byte outside `[A-Za-z0-9]` (`super$ecret` is a password).
+fn word_coverage(s: &[u8]) -> Option<usize> {
+    if s.is_empty()
+        || s.iter().filter(|b| b.is_ascii_digit()).count() > 2
+        || !is_only(s, |b| b.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let (mut covered, mut longest, mut i) = (0, 0, 0);
+    while i < s.len() {
+        let lower = s[i].is_ascii_lowercase();
+        let upper = s[i].is_ascii_uppercase();
+        let mut j = i + 1;
+        if lower || upper {
+            while j < s.len()
+                && s[j].is_ascii_lowercase() == lower
+                && s[j].is_ascii_uppercase() == upper
+            {
+                j += 1;
+            }
+        }
+        let len = j - i;
+        if lower {
+            longest = longest.max(len);
+            if len >= 3 {
+                // The capital opening the word (`T` of `Token`), unless an upper run counted it.
+                let cap = i > 0
+                    && s[i - 1].is_ascii_uppercase()
+                    && !(i >= 3 && s[i - 3..i].iter().all(|b| b.is_ascii_uppercase()));
+                covered += len + usize::from(cap);
+            }
+        } else if upper && len >= 3 {
+            covered += len;
+        }
+        i = j;
+    }
+    (longest >= 4).then(|| covered * 100 / s.len())
+}
+
+/// A name made of words with a version digit inside: `CreateOAuth2TokenCommand`,
+/// `recaptchaV2Token`, `URLPatternComponentResult`.
+fn is_code_name(s: &[u8]) -> bool {
+    word_coverage(s).is_some_and(|c| c >= 80)
+}
+
+/// One segment of a code name (a member-access part, a `_`/`-` separated word): an identifier,
+/// a mostly-words name, or a short token such as `S3`, `K8S`, `ec2`.
+fn is_code_segment(s: &[u8]) -> bool {
+    if s.is_empty() {
+        return false;
+    }
+    if s.len() <= 4 && s[0].is_ascii_alphabetic() && is_only(s, |b| b.is_ascii_alphanumeric()) {
+        return true;
+    }
+    if s.contains(&b'_') || s.contains(&b'-') {
+        return s
+            .split(|&b| b == b'_' || b == b'-')
+            .all(|seg| seg.is_empty() || is_code_segment(seg));
+    }
+    is_identifier(s) || word_coverage(s).is_some_and(|c| c >= 75)
+}
+
+/// `exports.token2CSSVar`, `this.stsTokenManager.toJSON`, `userInternal.photoURL`,
+/// `exports.ATTR_AWS_S3_UPLOAD_ID`: a receiver identifier then code-name members.
+fn is_code_member_access(s: &[u8]) -> bool {
+    let mut parts = s.split(|&b| b == b'.');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    if first.is_empty() || !(first[0].is_ascii_alphabetic() || first[0] == b'_' || first[0] == b'$')
+    {
+        return false;
+    }
+    if !(is_identifier(first) || is_code_segment(first)) || !s.contains(&b'.') {
+        return false;
+    }
+    parts.all(|p| {
+        !p.is_empty()
+            && (p[0].is_ascii_alphabetic() || p[0] == b'_' || p[0] == b'$')
+            && is_only(p, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+            && is_code_segment(p)
+    })
+}
+
+/// An HTTP header name: `X-Amz-S3session-Token`, `x-aws-ec2-metadata-token`.
+fn is_header_name(s: &[u8]) -> bool {
+    starts_with_ci(s, b"x-")
+        && s[2..]
+            .split(|&b| b == b'-')
+            .all(|seg| !seg.is_empty() && is_code_segment(seg))
+}
+
+/// Dotted or kebab words with no digit: Monaco token classes (`keyword.tag-for`,
+/// `@brackets.directive`), CSS classes (`.ant-input-password-icon`).
+fn is_dotted_words(s: &[u8]) -> bool {
+    let s = s.strip_prefix(b"@").unwrap_or(s);
+    s.contains(&b'.')
+        && is_only(s, |b| {
+            b.is_ascii_alphabetic() || b == b'.' || b == b'-' || b == b'_'
+        })
+        && s.iter().any(|b| b.is_ascii_alphabetic())
+}
+
+/// TypeScript primitive types, as in `newPassword: string):`.
+const TYPE_NAMES: &[&[u8]] = &[
+    b"string",
+    b"number",
+    b"boolean",
+    b"unknown",
+    b"object",
+    b"undefined",
+    b"bigint",
+    b"symbol",
+    b"never",
+    b"void",
+    b"any",
+    b"null",
+];
+
+/// A type annotation: a primitive type name followed only by punctuation or escaped newlines
+/// (`string):`, `string\n):`, `boolean;`, `number[]`).
+fn is_type_annotation(s: &[u8]) -> bool {
+    TYPE_NAMES.iter().any(|t| {
+        s.starts_with(t) && {
+            let rest = &s[t.len()..];
+            let mut i = 0;
+            let mut ok = true;
+            while i < rest.len() {
+                if rest[i] == b'\\' && matches!(rest.get(i + 1), Some(b'n' | b'r' | b't')) {
+                    i += 2;
+                } else if rest[i].is_ascii_alphanumeric() || rest[i] == b'_' {
+                    ok = false;
+                    break;
+                } else {
+                    i += 1;
+                }
+            }
+            ok
+        }
+    })
+}
+
+/// A comparison read as an assignment: `=e.x`, `this.lineCharOffset===0`, `a!==b`. A bare
+/// `==` is not one: base64 padding (`Qm9v==`) and Yandex tokens (`t1.wm==.qBbn…`) contain it.
+fn is_comparison(s: &[u8]) -> bool {
+    s.first() == Some(&b'=')
+        || s.windows(4)
+            .any(|w| (w[0] == b'=' || w[0] == b'!') && w[1] == b'=' && w[2] == b'=' && w[3] != b'=')
+}
+
+/// Minified code: `e}terminate(e){unreachable(`, `{display:`.
+fn is_code_fragment(s: &[u8]) -> bool {
+    memchr::memmem::find(s, b"){").is_some()
+        || memchr::memmem::find(s, b")=>").is_some()
+        || (s.first() == Some(&b'{')
+            && s.last() == Some(&b':')
+            && is_only(&s[1..s.len() - 1], |b| {
+                b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+            }))
+}
+
 fn is_only(s: &[u8], f: impl Fn(u8) -> bool) -> bool {
     s.iter().all(|&b| f(b))
 }
@@ -225,6 +396,69 @@ mod tests {
             "1.2.3",
         ] {
             assert!(is_generic_noise(n.as_bytes()), "{n}");
+        }
+    }
+
+    #[test]
+    fn generic_noise_code_shapes() {
+        let noise = |v: &str| is_generic_noise(v.as_bytes());
+        // Member access and calls after a name: a receiver then code-name members.
+        for n in [
+            "exports.token2CSSVar",
+            "this.stsTokenManager.toJSON",
+            "userInternal.photoURL",
+            "exports.ATTR_AWS_S3_UPLOAD_ID",
+            "scanner2.scanJSDocCommentTextToken",
+            "this.stsTokenManager.toJSON()",
+        ] {
+            assert!(noise(n), "member access {n}");
+        }
+        // Names with a version digit inside.
+        for n in [
+            "CreateOAuth2TokenCommand",
+            "recaptchaV2Token",
+            "smallTextTokens0Line",
+            "URLPatternComponentResult",
+        ] {
+            assert!(noise(n), "code name {n}");
+        }
+        // HTTP header names.
+        for n in ["X-Amz-S3session-Token", "x-aws-ec2-metadata-token"] {
+            assert!(noise(n), "header {n}");
+        }
+        // Dotted / kebab words: Monaco token classes, CSS classes.
+        for n in [
+            "keyword.tag-for",
+            "@brackets.directive",
+            ".ant-input-password-icon",
+        ] {
+            assert!(noise(n), "dotted words {n}");
+        }
+        // Type annotations.
+        for n in ["string):", "string\\n):", "boolean;", "number[]"] {
+            assert!(noise(n), "type {n}");
+        }
+        // Comparisons.
+        for n in ["==e.x", "this.lineCharOffset===0", "a!==b.c"] {
+            assert!(noise(n), "comparison {n}");
+        }
+        // Minified code.
+        for n in ["e}terminate(e){unreachable(", "{display:"] {
+            assert!(noise(n), "code {n}");
+        }
+        // Secrets keep firing: random strings, base64 with padding, JWT-like dotted values.
+        for s in [
+            "hK8s92LmQp0zXv7B",
+            "string9Kq2Xz",
+            "Qm9vR4tK8wZ3bH6yC1==",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV",
+            "X-9kQz7Lm2Pq8RtV",
+            "p7Xq2LmN9vR4tK8wZ3bH6yC1",
+            "super$ecret",
+            "Prestigitariu$",
+            "t1.wm==.qBbnh40nwaN9lZ3Opb4TE7iOqKkK0wUKMFdn5BgDuQ0u2ENs_6kfIRLeKFlA0lTzbCuJfYtzUwJBc9WQjsbLuG=",
+        ] {
+            assert!(!noise(s), "{s}");
         }
         for s in [
             "hK8s92LmQp0zXv7B",
