@@ -41,6 +41,9 @@ done
 step "the repository scans clean under its own scanner"
 cargo run -q --locked -p secretsift-cli -- scan .
 
+step "no false alarm on the built files of popular npm packages (tests/bundles)"
+bash tests/bundles/run.sh
+
 if [ -d ../shared/eval ] || [ -n "${SECRETSIFT_EVAL:-}" ]; then
     step "detection report on ../shared/eval"
     cargo run -q --release --locked -p secretsift --example eval_report
