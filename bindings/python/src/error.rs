@@ -1,31 +1,22 @@
 //! Every engine error becomes a Python exception here, and only here.
 //!
 //! The exception classes are real Python classes (`secretsift/errors.py`), so they can inherit
-//! from both `SecretsiftError` and `ValueError` and carry typed attributes. One `match` arm per
-//! [`BuildErrorKind`] decides the class and the stable `code`.
+//! from both `SecretsiftError` and `ValueError` and carry typed attributes. The `code` attribute
+//! is the engine's own `BuildErrorKind::code()`, the same string every host reports.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
-use secretsift::{BuildError, BuildErrorKind};
+use secretsift::BuildError;
 
 static RULESET_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// Converts a rule-loading or compilation error into `secretsift.RulesetError`. `origin`
 /// names the source when the error itself does not.
 pub(crate) fn build_error(py: Python<'_>, e: &BuildError, origin: Option<&str>) -> PyErr {
-    let code = match e.kind() {
-        BuildErrorKind::Syntax => "syntax",
-        BuildErrorKind::Regex => "regex",
-        BuildErrorKind::NoKeyword => "no-keyword",
-        BuildErrorKind::DuplicateId => "duplicate-id",
-        BuildErrorKind::UnknownValidator => "unknown-validator",
-        BuildErrorKind::InvalidValue => "invalid-value",
-        BuildErrorKind::Limit => "limit",
-        // A kind added to the engine later: its own code, same class.
-        other => other.code(),
-    };
+    // The engine's stable code for the kind (`regex`, `no-keyword`, ...), as every host uses.
+    let code = e.kind().code();
     let origin = e.origin().or(origin);
     let message = match (e.origin(), origin) {
         (None, Some(o)) => format!("{o}: {e}"),
