@@ -331,15 +331,7 @@ fn main() {
     if verbose {
         println!("\n## Misses ({})\n", misses.len());
         for m in &misses {
-            let other = m["findings_elsewhere"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                })
-                .unwrap_or_default();
+            let other = join_strs(&m["findings_elsewhere"]);
             println!(
                 "- {} [{}]{}{}",
                 m["id"].as_str().unwrap_or(""),
@@ -357,15 +349,7 @@ fn main() {
         }
         println!("\n## False positives ({})\n", fp_list.len());
         for f in &fp_list {
-            let ids = f["rules"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                })
-                .unwrap_or_default();
+            let ids = join_strs(&f["rules"]);
             println!(
                 "- {}{} -> {ids}",
                 f["id"].as_str().unwrap_or(""),
@@ -377,4 +361,16 @@ fn main() {
             );
         }
     }
+}
+
+/// The strings of a JSON array, comma-separated (empty for anything else).
+fn join_strs(v: &Value) -> String {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default()
 }

@@ -13,6 +13,16 @@ use secretsift::{default_rules, Engine, DEFAULT_MAX_MATCH_LEN};
 /// rule and also on a listed rule that has been fixed, so the list stays exact.
 const KNOWN_UNBOUNDED: &[&str] = &["blynk-auth-token-url"];
 
+/// Fails with every problem listed, so one run shows all of them.
+fn assert_no_problems(problems: &[String]) {
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 fn engine() -> Engine {
     Engine::builder()
         .build()
@@ -30,12 +40,7 @@ fn every_rule_has_examples_and_negative_examples() {
             problems.push(format!("{}: no negative_examples", r.id));
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
 
 #[test]
@@ -75,12 +80,7 @@ fn examples_are_found_negatives_are_not_and_overlaps_are_declared() {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
 
 /// The engine windows a rule's search by the longest match its regex can produce; an
@@ -131,12 +131,7 @@ fn every_default_regex_has_a_bounded_match_length() {
             "{id}: listed in KNOWN_UNBOUNDED but now bounded (or gone): remove it from the list"
         ));
     }
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
 
 #[test]
@@ -164,10 +159,5 @@ fn ids_are_unique_kebab_case_and_descriptions_non_empty() {
             problems.push(format!("{}: empty provider", r.id));
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert_no_problems(&problems);
 }
