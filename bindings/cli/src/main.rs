@@ -8,6 +8,7 @@ mod config;
 mod git;
 mod output;
 mod redact;
+mod rsyslog;
 mod scan;
 
 use std::io::IsTerminal;
@@ -160,6 +161,17 @@ pub enum RedactFormat {
     Json,
 }
 
+/// What rsyslog's mmexternal action sends: its `interface.input` setting.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RsyslogInput {
+    /// The MSG property, one message per line (multi-line messages arrive cut).
+    Msg,
+    /// The message as received, header included, one per line.
+    Rawmsg,
+    /// The whole message object as JSON; `msg` and `rawmsg` are redacted.
+    Fulljson,
+}
+
 #[derive(Args, Debug)]
 pub struct RedactArgs {
     /// Input format.
@@ -171,6 +183,19 @@ pub struct RedactArgs {
     /// Do not print the per-rule counts to stderr at exit.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Run as an rsyslog mmexternal program: one message per line in, one JSON reply per
+    /// message out. INPUT must be the action's `interface.input` (default `msg`).
+    #[arg(long, value_enum, value_name = "INPUT", num_args = 0..=1,
+          default_missing_value = "msg", conflicts_with = "format")]
+    pub rsyslog: Option<RsyslogInput>,
+    /// With --rsyslog: pass messages longer than BYTES through unscanned, prefixed with
+    /// `[secretsift: redaction failed] `, and count them as failed.
+    #[arg(long, value_name = "BYTES", requires = "rsyslog")]
+    pub max_message: Option<usize>,
+    /// With --rsyslog: append the counts (messages, secrets per rule, failed) to FILE at exit.
+    /// rsyslog reads the program's stderr as replies, so they cannot go there.
+    #[arg(long, value_name = "FILE", requires = "rsyslog")]
+    pub stats: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
