@@ -46,6 +46,9 @@ pub fn run(args: RedactArgs) -> u8 {
         line_mode: true,
     };
     let mut text = engine.redactor(text_opts);
+    if let Some(input) = args.rsyslog {
+        return crate::rsyslog::run(&engine, &mut text, input, &args);
+    }
     let mut strings = engine.redactor(RedactOptions {
         template: args.template.clone(),
         line_mode: false,
