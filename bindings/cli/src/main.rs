@@ -168,7 +168,8 @@ pub enum RsyslogInput {
     Msg,
     /// The message as received, header included, one per line.
     Rawmsg,
-    /// The whole message object as JSON; `msg` and `rawmsg` are redacted.
+    /// The whole message object as JSON (keeps multi-line messages whole); `msg` is redacted
+    /// and rsyslog rebuilds `rawmsg` from it.
     Fulljson,
 }
 

@@ -27,8 +27,10 @@ use crate::{RedactArgs, RsyslogInput, EXIT_BROKEN_PIPE, EXIT_CLEAN, EXIT_ERROR};
 /// Prefix of a message passed through without redaction (the Python integrations use the same).
 pub const MARKER: &[u8] = b"[secretsift: redaction failed] ";
 
-/// The message properties redacted in `fulljson` mode: the text and the raw message it came in.
-const FULLJSON_PROPERTIES: [&str; 2] = ["msg", "rawmsg"];
+/// The message property redacted in `fulljson` mode. Only `msg`: rsyslog rebuilds `rawmsg`
+/// (header + new `msg`) when `msg` is replaced, while setting `rawmsg` as well would keep the
+/// old offset of `msg` inside it and shift `msg` whenever its length changed.
+const FULLJSON_PROPERTIES: [&str; 1] = ["msg"];
 
 /// Nesting depth of JSON values the `fulljson` reader follows before it gives up on a line.
 const MAX_DEPTH: usize = 128;
@@ -46,7 +48,8 @@ pub struct Filter<'r> {
 }
 
 impl<'r> Filter<'r> {
-    /// `redactor` should be in line mode, so that no match spans lines of a multi-line message.
+    /// `redactor` should not be in line mode: a message is one unit, and a secret may span its
+    /// lines (a PEM private key logged as one multi-line message).
     pub fn new(
         redactor: &'r mut Redactor,
         input: RsyslogInput,
@@ -394,7 +397,7 @@ mod tests {
     fn reads_the_named_string_members_of_rsyslogs_json() {
         let line = b"{ \"msg\": \"a\\nb \\\"q\\\" \\/ \\u00e9 \\ud83d\\ude00 \xff\xfe\", \"n\": -1.5e3, \
                      \"x\": [1, {\"msg\": \"inner\"}, null], \"rawmsg\": \"<13>raw\", \"$!\": null }";
-        let got = string_members(line, &FULLJSON_PROPERTIES).unwrap();
+        let got = string_members(line, &["msg", "rawmsg"]).unwrap();
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].0, "msg");
         assert_eq!(

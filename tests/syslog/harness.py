@@ -1,0 +1,356 @@
+"""Runs real syslog daemons with the secretsift filter on 127.0.0.1, for the end-to-end test
+(tests/syslog/e2e.py) and the benchmark (benches/syslog/bench.py).
+
+Each run writes a config into a fresh temporary folder (own pid file, persist/state files and
+work directory; no system socket, no privileged port), starts the daemon in the foreground,
+sends messages over one TCP connection with RFC 6587 octet counting (so multi-line messages
+stay whole), waits until the output file stops growing, stops the daemon with SIGTERM and
+returns what it wrote. Each output record ends with RECORD_END, so multi-line messages can be
+told apart.
+
+Fake keys are built here from parts, at run time, with random bodies: the repository must scan
+clean under its own scanner.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Tuple, Union
+
+RECORD_END = b"|END|\n"
+MARKER = b"[secretsift: redaction failed] "
+# Messages longer than this are passed through unscanned (the filter's injected failure).
+MAX_MESSAGE = 4096
+
+_UPPER32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_B64 = _ALNUM + "+/"
+_WORDS = (
+    "worker started job done request served cache warm queue drained upload ok retry "
+    "scheduled connection reset by peer shard rebalanced compaction finished user login "
+    "session renewed health check passed disk usage normal latency p99 steady"
+).split()
+
+
+def _pick(rng: random.Random, alphabet: str, n: int) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+# Each kind: (rule id the engine reports, maker). Prefixes are split so no literal key exists.
+KEY_KINDS: Dict[str, Callable[[random.Random], str]] = {
+    "aws-access-key-id": lambda r: "AK" + "IA" + _pick(r, _UPPER32, 16),
+    "stripe-secret-key-live": lambda r: "sk_" + "live_" + _pick(r, _ALNUM, 24),
+    "slack-bot-token": lambda r: "xox" + "b-" + _pick(r, "0123456789", 12) + "-"
+    + _pick(r, "0123456789", 13) + "-" + _pick(r, _ALNUM, 24),
+    "google-api-key": lambda r: "AI" + "za" + _pick(r, _ALNUM + "_-", 35),
+}
+PEM_RULE = "private-key-pem"
+
+
+def pem_key(r: random.Random) -> str:
+    body = "\n".join(_pick(r, _B64, 64) for _ in range(5))
+    kind = "RSA " + "PRIVATE KEY"
+    return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----"
+
+
+@dataclass
+class Message:
+    """One syslog message: its body as parts, literal bytes and (rule id, key) pairs."""
+
+    seq: int
+    parts: List[Union[bytes, Tuple[str, bytes]]]
+    fails: bool = False  # over MAX_MESSAGE: the filter passes it through with MARKER
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(p if isinstance(p, bytes) else p[1] for p in self.parts)
+
+    @property
+    def keys(self) -> List[bytes]:
+        return [p[1] for p in self.parts if not isinstance(p, bytes)]
+
+    def expected(self) -> bytes:
+        """What the daemon writes after the filter: each key replaced, every other byte kept."""
+        if self.fails:
+            return MARKER + self.body
+        out = b""
+        for p in self.parts:
+            if isinstance(p, bytes):
+                out += p
+            else:
+                out += b"[REDACTED:" + p[0].encode() + b"]"
+        return out
+
+    def frame(self) -> bytes:
+        msg = b"<134>1 2026-11-28T04:00:00.000000Z host-a app " + str(1000 + self.seq % 97).encode()
+        msg += b" - - " + self.body
+        return str(len(msg)).encode() + b" " + msg
+
+
+@dataclass
+class Corpus:
+    messages: List[Message]
+    counts: Dict[str, int] = field(default_factory=dict)
+
+    @property
+    def stream(self) -> bytes:
+        return b"".join(m.frame() for m in self.messages)
+
+    @property
+    def keys(self) -> List[bytes]:
+        return [k for m in self.messages for k in m.keys]
+
+
+def make_corpus(n: int, seed: int = 10, failing: int = 5, key_every: int = 3) -> Corpus:
+    """``n`` messages: about one in ``key_every`` holds fake keys (several kinds, some two per
+    message), one in 8 is multi-line (some holding a PEM private key across its lines), one in
+    10 has bytes that are not UTF-8, some have other scripts; ``failing`` of them are longer
+    than MAX_MESSAGE (and hold no key)."""
+    rng = random.Random(seed)
+    counts = {"messages": n, "with_keys": 0, "keys": 0, "multi_line": 0, "invalid_utf8": 0,
+              "pem": 0, "failing": 0}
+    fail_at = set(rng.sample(range(n), failing)) if failing else set()
+    msgs: List[Message] = []
+    for i in range(n):
+        head = f"seq={i:07d} ".encode()
+        if i in fail_at:
+            filler = " ".join(rng.choice(_WORDS) for _ in range(MAX_MESSAGE // 4)).encode()
+            msgs.append(Message(i, [head + filler[: MAX_MESSAGE + 500]], fails=True))
+            counts["failing"] += 1
+            continue
+        parts: List[Union[bytes, Tuple[str, bytes]]] = [head]
+
+        def words(k: int) -> bytes:
+            return " ".join(rng.choice(_WORDS) for _ in range(k)).encode()
+
+        parts.append(words(rng.randint(2, 8)))
+        if rng.random() < 0.1:
+            parts.append(rng.choice([b" \xff\xfe raw", b" bad \xc3\x28 seq", b" \x80\x81 cont",
+                                     b" trunc \xe2\x82"]))
+            counts["invalid_utf8"] += 1
+        if rng.random() < 0.05:
+            parts.append(" région=Zürich 東京 ✓".encode())
+        if i % key_every == 0:
+            for _ in range(2 if rng.random() < 0.2 else 1):
+                rule = rng.choice(sorted(KEY_KINDS))
+                parts.append(rng.choice([b" key=", b" token: ", b" auth ", b" cred='"]))
+                parts.append((rule, KEY_KINDS[rule](rng).encode()))
+                parts.append(b" " + words(rng.randint(1, 4)))
+                counts["keys"] += 1
+            counts["with_keys"] += 1
+        if i % 8 == 4:
+            for _ in range(rng.randint(1, 3)):
+                parts.append(b"\n  at " + words(rng.randint(1, 5)))
+            if rng.random() < 0.25:
+                parts.append(b"\n")
+                parts.append((PEM_RULE, pem_key(rng).encode()))
+                parts.append(b"\nend of dump")
+                counts["keys"] += 1
+                counts["pem"] += 1
+            counts["multi_line"] += 1
+        msgs.append(Message(i, parts))
+    return Corpus(msgs, counts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Daemons
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def syslog_ng_version() -> str:
+    out = subprocess.run(["syslog-ng", "--version"], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"\((\d+\.\d+)", out)
+    if not m:
+        raise RuntimeError(f"cannot read the syslog-ng version from: {out[:200]!r}")
+    return m.group(1)
+
+
+@dataclass
+class Daemon:
+    name: str
+    argv: List[str]
+    folder: Path
+    port: int
+
+    @property
+    def out(self) -> Path:
+        return self.folder / "out.log"
+
+    @property
+    def stats(self) -> Path:
+        return self.folder / "stats.txt"
+
+
+def syslog_ng(folder: Path, pylib: Optional[Path], filtered: bool) -> Daemon:
+    """syslog-ng with (or without) the secretsift python() parser."""
+    port = free_port()
+    conf = folder / "syslog-ng.conf"
+    python_block = parser = ""
+    if filtered:
+        assert pylib is not None
+        python_block = f'python {{\nimport sys\nsys.path.insert(0, "{pylib}")\n}};\n'
+        parser = (
+            'parser p_secretsift { python(class("secretsift.integrations.syslog_ng.Redact") '
+            f'options("max_bytes" "{MAX_MESSAGE}" "stats_file" "{folder}/stats.txt")); }};\n'
+        )
+    conf.write_text(
+        f"@version: {syslog_ng_version()}\n"
+        "options { stats-freq(0); keep-hostname(yes); log-msg-size(65536); };\n"
+        + python_block
+        + f'source s_net {{ syslog(ip("127.0.0.1") port({port}) transport("tcp") log-iw-size(20000)); }};\n'
+        + parser
+        + f'destination d_file {{ file("{folder}/out.log" template("${{MESSAGE}}|END|\\n")); }};\n'
+        + "log { source(s_net); "
+        + ("parser(p_secretsift); " if filtered else "")
+        + "destination(d_file); flags(flow-control); };\n"
+    )
+    argv = ["syslog-ng", "-F", "-e", "--no-caps", "-f", str(conf),
+            f"--persist-file={folder}/syslog-ng.persist", f"--pidfile={folder}/syslog-ng.pid",
+            f"--control={folder}/syslog-ng.ctl"]
+    return Daemon("syslog-ng", argv, folder, port)
+
+
+def rsyslog(folder: Path, rsyslogd: str, modules: Optional[str], cli: Optional[Path],
+            filtered: bool) -> Daemon:
+    """rsyslog with (or without) `secretsift redact --rsyslog fulljson` as an mmexternal action."""
+    port = free_port()
+    work = folder / "work"
+    work.mkdir()
+    action = ""
+    if filtered:
+        assert cli is not None
+        # mmexternal splits `binary` on spaces into argv and runs it with an empty environment.
+        binary = (f"{cli} redact --no-config --rsyslog fulljson --max-message {MAX_MESSAGE} "
+                  f"--stats {folder}/stats.txt")
+        action = (f'  action(type="mmexternal" binary="{binary}" interface.input="fulljson")\n')
+    conf = folder / "rsyslog.conf"
+    conf.write_text(
+        f'global(workDirectory="{work}" maxMessageSize="64k"\n'
+        '       parser.escapeControlCharactersOnReceive="off")\n'
+        'module(load="imtcp")\n'
+        + ('module(load="mmexternal")\n' if filtered else "")
+        + f'input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="r")\n'
+        'template(name="msgonly" type="string" string="%msg%|END|\\n")\n'
+        'ruleset(name="r") {\n'
+        + action
+        + f'  action(type="omfile" file="{folder}/out.log" template="msgonly")\n'
+        "}\n"
+    )
+    argv = [rsyslogd, "-n", "-f", str(conf), "-i", str(folder / "rsyslogd.pid")]
+    if modules:
+        argv += ["-M", modules]
+    return Daemon("rsyslog", argv, folder, port)
+
+
+@dataclass
+class Result:
+    records: List[bytes]
+    seconds: float  # from the first byte sent to the last record written
+    stats: str
+    stderr: str
+
+
+def _count(path: Path) -> int:
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(RECORD_END)
+    except FileNotFoundError:
+        return 0
+
+
+def run(daemon: Daemon, stream: bytes, expect: int, timeout: float = 120.0) -> Result:
+    """Starts the daemon, sends ``stream``, waits for ``expect`` records (or for the output to
+    stop growing), stops the daemon and returns what it wrote."""
+    err_path = daemon.folder / "daemon.stderr"
+    with open(err_path, "wb") as err:
+        proc = subprocess.Popen(daemon.argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                start_new_session=True)
+    try:
+        sock = None
+        deadline = time.monotonic() + 30
+        while sock is None:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{daemon.name} exited with {proc.returncode}:\n"
+                                   + err_path.read_text(errors="replace")[-3000:])
+            try:
+                sock = socket.create_connection(("127.0.0.1", daemon.port), timeout=5)
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{daemon.name} did not listen on port {daemon.port}")
+                time.sleep(0.05)
+        t0 = time.monotonic()
+        with sock:
+            sock.settimeout(timeout)
+            sock.sendall(stream)
+        # Done when every record is there; or give up once the output has not grown for a while.
+        last, last_change, t_end = -1, time.monotonic(), None
+        while True:
+            n = _count(daemon.out)
+            now = time.monotonic()
+            if n != last:
+                last, last_change, t_end = n, now, now
+            if n >= expect or now - last_change > 10 or now - t0 > timeout:
+                break
+            time.sleep(0.02 if n else 0.05)
+        seconds = (t_end or time.monotonic()) - t0
+    finally:
+        stop(proc)
+    data = daemon.out.read_bytes() if daemon.out.exists() else b""
+    records = data.split(RECORD_END)
+    if records and records[-1] == b"":
+        records.pop()
+    stats = daemon.stats.read_text() if daemon.stats.exists() else ""
+    return Result(records, seconds, stats, err_path.read_text(errors="replace"))
+
+
+def stop(proc: "subprocess.Popen[bytes]") -> None:
+    """SIGTERM to the daemon only, then wait for its whole process group: filter programs it
+    started see end of input when it exits, and write their counts before they end."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)  # anything left in the daemon's session?
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def stats_totals(stats: str) -> Tuple[int, int]:
+    """(messages, failed) summed over the stats lines of every filter process or parser."""
+    messages = sum(int(x) for x in re.findall(r"(\d+) message\(s\)", stats))
+    failed = sum(int(x) for x in re.findall(r"(\d+) failed", stats))
+    return messages, failed
+
+
+def temp_folder(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
