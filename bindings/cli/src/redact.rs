@@ -46,13 +46,13 @@ pub fn run(args: RedactArgs) -> u8 {
         line_mode: true,
     };
     let mut text = engine.redactor(text_opts);
-    if let Some(input) = args.rsyslog {
-        return crate::rsyslog::run(&engine, &mut text, input, &args);
-    }
     let mut strings = engine.redactor(RedactOptions {
         template: args.template.clone(),
         line_mode: false,
     });
+    if let Some(input) = args.rsyslog {
+        return crate::rsyslog::run(&engine, &mut strings, input, &args);
+    }
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let mut out = io::stdout().lock();
