@@ -38,6 +38,9 @@ for host in python node wasm; do
     fi
 done
 
+step "log daemons: secretsift inside real syslog-ng and rsyslog (tests/syslog/run.sh)"
+bash tests/syslog/run.sh
+
 step "the repository scans clean under its own scanner"
 cargo run -q --locked -p secretsift-cli -- scan .
 

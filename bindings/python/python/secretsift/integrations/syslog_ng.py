@@ -41,6 +41,7 @@ time), and shared by every worker thread; scans run in parallel with the GIL rel
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 from typing import Any, Mapping, Optional, Tuple, Union
@@ -58,9 +59,9 @@ _OPTIONS = ("fields", "rules", "max_bytes", "stats_file")
 def _log(level: str, text: str) -> None:
     """Writes to syslog-ng's internal log when running inside syslog-ng, else nowhere."""
     try:
-        from syslogng import Logger  # only importable inside syslog-ng
-
-        getattr(Logger("secretsift"), level)(text)
+        # Only importable inside syslog-ng (and untyped), hence the dynamic import.
+        logger = importlib.import_module("syslogng").Logger("secretsift")
+        getattr(logger, level)(text)
     except Exception:
         pass
 
