@@ -90,6 +90,14 @@ rm -rf "$work/wheel" "$work/pylib"
 pyver="$(ls /usr/lib/syslog-ng/*/libmod-python.cpython-*.so | sed -E 's/.*cpython-([0-9])([0-9]+)-.*/\1.\2/' | head -1)"
 "/usr/bin/python$pyver" -c "import sys; sys.path.insert(0, '$work/pylib'); import secretsift.integrations.syslog_ng as m; print('secretsift', m.__name__, 'imports in', sys.version.split()[0])"
 
+# For benches/syslog/bench.sh: where the daemons and the wheel are.
+cat > "$work/env.sh" <<EOF
+rsyslogd='$rsyslogd'
+rsyslog_modules='$modules'
+pylib='$work/pylib'
+EOF
+[ -z "${SECRETSIFT_SYSLOG_SETUP_ONLY:-}" ] || exit 0
+
 step "end to end: messages through each daemon"
 args=(--cli "$cli" --pylib "$work/pylib" --rsyslogd "$rsyslogd")
 [ -z "$modules" ] || args+=(--rsyslog-modules "$modules")
