@@ -14,7 +14,7 @@ import os
 import platform
 import sys
 from pathlib import Path
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "syslog"))
 import harness  # noqa: E402
@@ -27,7 +27,10 @@ def main() -> int:
     ap.add_argument("--rsyslogd", default="rsyslogd")
     ap.add_argument("--rsyslog-modules", default=None)
     ap.add_argument("-n", "--messages", type=int, default=100_000)
-    ap.add_argument("--key-every", type=int, default=20, help="one message in N holds keys")
+    ap.add_argument("--key-every", type=int, default=1000, help="one message in N holds keys")
+    ap.add_argument("--reference", action="store_true",
+                    help="add rows that isolate each daemon's plumbing: a python() parser that "
+                         "does nothing, and the rsyslog filter with one rule only")
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
 
@@ -41,7 +44,7 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at start")
 
-    configs: List[Tuple[str, str, Callable[[Path], harness.Daemon], bool]] = [
+    configs: List[Tuple[str, str, Callable[[Path], harness.Daemon], Optional[bool]]] = [
         ("syslog-ng", "without filter", lambda d: harness.syslog_ng(d, None, False), False),
         ("syslog-ng", "python() parser Redact",
          lambda d: harness.syslog_ng(d, args.pylib.resolve(), True), True),
@@ -51,6 +54,16 @@ def main() -> int:
          lambda d: harness.rsyslog(d, args.rsyslogd, args.rsyslog_modules, args.cli.resolve(),
                                    True), True),
     ]
+    here = Path(__file__).resolve().parent
+    if args.reference:
+        configs[1:1] = [("syslog-ng", "python() parser that does nothing (reference)",
+                         lambda d: harness.syslog_ng(d, args.pylib.resolve(), True,
+                                                     "noop_parser.Noop", here), None)]
+        configs.append(("rsyslog", "mmexternal secretsift, 1 rule only (reference)",
+                        lambda d: harness.rsyslog(d, args.rsyslogd, args.rsyslog_modules,
+                                                  args.cli.resolve(), True,
+                                                  "--no-default-rules --rules " + str(here / "one-rule.toml")),
+                        None))
     rates: Dict[Tuple[str, bool], float] = {}
     rows = []
     for daemon, label, make, filtered in configs:
@@ -58,7 +71,9 @@ def main() -> int:
         for _ in range(args.rounds):
             folder = harness.temp_folder(f"secretsift-bench-{daemon}-")
             try:
-                result = harness.run(make(folder), stream, harness.expected_size(corpus, filtered))
+                result = harness.run(make(folder), stream,
+                                     harness.expected_size(corpus, bool(filtered)))
+                # Reference rows (filtered=None) change nothing: their output is the input.
                 want = [m.expected() if filtered else m.body for m in corpus.messages]
                 if result.records != want:
                     print(f"FAIL {daemon} {label}: output differs from the expected "
@@ -67,7 +82,8 @@ def main() -> int:
                 best = max(best, len(want) / result.seconds)
             finally:
                 harness.remove(folder)
-        rates[(daemon, filtered)] = best
+        if filtered is not None:
+            rates[(daemon, filtered)] = best
         rows.append((daemon, label, best))
         print(f"  {daemon:9} {label:52} {best:>10,.0f} msg/s", flush=True)
 

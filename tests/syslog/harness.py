@@ -133,10 +133,10 @@ class Corpus:
 
 
 def make_corpus(n: int, seed: int = 10, failing: int = 5, key_every: int = 3) -> Corpus:
-    """``n`` messages: about one in ``key_every`` holds fake keys (several kinds, some two per
-    message), one in 8 is multi-line (some holding a PEM private key across its lines), one in
-    10 has bytes that are not UTF-8, some have other scripts; ``failing`` of them are longer
-    than MAX_MESSAGE (and hold no key)."""
+    """``n`` messages: one in ``key_every`` holds fake keys (several kinds, some two per
+    message; half of those that are also multi-line hold a PEM private key across their lines),
+    one in 8 is multi-line, one in 10 has bytes that are not UTF-8, some have other scripts;
+    ``failing`` of them are longer than MAX_MESSAGE (and hold no key)."""
     rng = random.Random(seed)
     counts = {"messages": n, "with_keys": 0, "keys": 0, "multi_line": 0, "invalid_utf8": 0,
               "pem": 0, "failing": 0}
@@ -172,7 +172,7 @@ def make_corpus(n: int, seed: int = 10, failing: int = 5, key_every: int = 3) ->
         if i % 8 == 4:
             for _ in range(rng.randint(1, 3)):
                 parts.append(b"\n  at " + words(rng.randint(1, 5)))
-            if rng.random() < 0.25:
+            if i % key_every == 0 and rng.random() < 0.5:
                 parts.append(b"\n")
                 parts.append((PEM_RULE, pem_key(rng).encode()))
                 parts.append(b"\nend of dump")
@@ -217,16 +217,20 @@ class Daemon:
         return self.folder / "stats.txt"
 
 
-def syslog_ng(folder: Path, pylib: Optional[Path], filtered: bool) -> Daemon:
-    """syslog-ng with (or without) the secretsift python() parser."""
+def syslog_ng(folder: Path, pylib: Optional[Path], filtered: bool,
+              parser_class: str = "secretsift.integrations.syslog_ng.Redact",
+              extra_path: Optional[Path] = None) -> Daemon:
+    """syslog-ng with (or without) the secretsift python() parser (or another parser class,
+    found on ``extra_path``, for the benchmark's reference rows)."""
     port = free_port()
     conf = folder / "syslog-ng.conf"
     python_block = parser = ""
     if filtered:
         assert pylib is not None
-        python_block = f'python {{\nimport sys\nsys.path.insert(0, "{pylib}")\n}};\n'
+        paths = "".join(f'sys.path.insert(0, "{p}")\n' for p in (pylib, extra_path) if p)
+        python_block = f"python {{\nimport sys\n{paths}}};\n"
         parser = (
-            'parser p_secretsift { python(class("secretsift.integrations.syslog_ng.Redact") '
+            f'parser p_secretsift {{ python(class("{parser_class}") '
             f'options("max_bytes" "{MAX_MESSAGE}" "stats_file" "{folder}/stats.txt")); }};\n'
         )
     conf.write_text(
@@ -247,7 +251,7 @@ def syslog_ng(folder: Path, pylib: Optional[Path], filtered: bool) -> Daemon:
 
 
 def rsyslog(folder: Path, rsyslogd: str, modules: Optional[str], cli: Optional[Path],
-            filtered: bool) -> Daemon:
+            filtered: bool, extra_args: str = "") -> Daemon:
     """rsyslog with (or without) `secretsift redact --rsyslog fulljson` as an mmexternal action."""
     port = free_port()
     work = folder / "work"
@@ -257,12 +261,15 @@ def rsyslog(folder: Path, rsyslogd: str, modules: Optional[str], cli: Optional[P
         assert cli is not None
         # mmexternal splits `binary` on spaces into argv and runs it with an empty environment.
         binary = (f"{cli} redact --no-config --rsyslog fulljson --max-message {MAX_MESSAGE} "
-                  f"--stats {folder}/stats.txt")
+                  f"--stats {folder}/stats.txt {extra_args}").rstrip()
         action = (f'  action(type="mmexternal" binary="{binary}" interface.input="fulljson")\n')
     conf = folder / "rsyslog.conf"
     conf.write_text(
         f'global(workDirectory="{work}" maxMessageSize="64k"\n'
         '       parser.escapeControlCharactersOnReceive="off")\n'
+        # One worker keeps the messages in order (a second one, which rsyslog starts under
+        # load, runs its own filter process on its own batches).
+        'main_queue(queue.workerThreads="1")\n'
         'module(load="imtcp")\n'
         + ('module(load="mmexternal")\n' if filtered else "")
         + f'input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="r")\n'

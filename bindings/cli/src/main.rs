@@ -164,9 +164,10 @@ pub enum RedactFormat {
 /// What rsyslog's mmexternal action sends: its `interface.input` setting.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RsyslogInput {
-    /// The MSG property, one message per line (multi-line messages arrive cut).
+    /// The MSG property, one message per line. Only with rsyslog's default escaping of control
+    /// characters: a raw newline inside a message would split it into two replies.
     Msg,
-    /// The message as received, header included, one per line.
+    /// The message as received, header included, one per line (same caveat as `msg`).
     Rawmsg,
     /// The whole message object as JSON (keeps multi-line messages whole); `msg` is redacted
     /// and rsyslog rebuilds `rawmsg` from it.
