@@ -4,9 +4,10 @@
 //! rsyslog writes one message per line to the program's stdin and waits for exactly one reply
 //! line per message, in order, before it sends the next. A reply is a JSON object holding only
 //! the properties to change, `{}` when none. With `interface.input="msg"` or `"rawmsg"` the
-//! line is that property's bytes (so a multi-line message would arrive cut in pieces); with
-//! `"fulljson"` it is the whole message object as JSON, the form that keeps multi-line
-//! messages whole. rsyslog copies bytes that are not UTF-8 into its JSON unescaped, and reads
+//! line is that property's bytes (so a raw newline inside a message would cut it in two lines,
+//! answered by two replies, and every later reply would belong to the message before: these
+//! modes need rsyslog's default escaping of control characters); with `"fulljson"` it is the
+//! whole message object as JSON, the form that keeps multi-line messages whole. rsyslog copies bytes that are not UTF-8 into its JSON unescaped, and reads
 //! them back the same way, so the JSON here is read and written byte-wise rather than with
 //! serde_json (which would reject such a line and lose the message's redaction).
 //!
@@ -132,9 +133,9 @@ pub fn run(engine: &Engine, redactor: &mut Redactor, input: RsyslogInput, args: 
     );
     let (code, problem) = match result {
         Ok(()) => (EXIT_CLEAN, None),
-        Err((true, e)) if e.kind() == io::ErrorKind::BrokenPipe => (EXIT_BROKEN_PIPE, None),
-        Err((true, e)) => (EXIT_ERROR, Some(format!("stdout: {e}"))),
-        Err((false, e)) => (EXIT_ERROR, Some(format!("stdin: {e}"))),
+        Err(Failure::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => (EXIT_BROKEN_PIPE, None),
+        Err(Failure::Write(e)) => (EXIT_ERROR, Some(format!("stdout: {e}"))),
+        Err(Failure::Read(e)) => (EXIT_ERROR, Some(format!("stdin: {e}"))),
     };
     if let Some(path) = &args.stats {
         let mut text = summary(engine, &filter);
@@ -149,13 +150,19 @@ pub fn run(engine: &Engine, redactor: &mut Redactor, input: RsyslogInput, args: 
     code
 }
 
+/// Why [`serve`] stopped before the end of its input.
+pub enum Failure {
+    Read(io::Error),
+    Write(io::Error),
+}
+
 /// Runs the protocol until stdin ends. Read and write errors are returned; the caller maps them
 /// to exit codes as for the other `redact` modes.
 pub fn serve(
     input: &mut impl BufRead,
     out: &mut impl Write,
     filter: &mut Filter<'_>,
-) -> Result<(), (bool, io::Error)> {
+) -> Result<(), Failure> {
     let mut line = Vec::new();
     let mut reply = Vec::new();
     loop {
@@ -163,7 +170,7 @@ pub fn serve(
         match input.read_until(b'\n', &mut line) {
             Ok(0) => return Ok(()),
             Ok(_) => {}
-            Err(e) => return Err((false, e)),
+            Err(e) => return Err(Failure::Read(e)),
         }
         if line.last() == Some(&b'\n') {
             line.pop();
@@ -173,7 +180,7 @@ pub fn serve(
         // rsyslog waits for this reply before it sends the next message: flush every time.
         out.write_all(&reply)
             .and_then(|()| out.flush())
-            .map_err(|e| (true, e))?;
+            .map_err(Failure::Write)?;
     }
 }
 
