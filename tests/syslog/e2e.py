@@ -27,8 +27,11 @@ def check(name: str, corpus: harness.Corpus, result: harness.Result) -> List[str
         problems.append(f"{name}: {len(got)} record(s) written, {len(msgs)} sent")
     wrong = [i for i, (m, r) in enumerate(zip(msgs, got)) if r != m.expected()]
     for i in wrong[:3]:
-        # Shown masked: the record's start and length only.
-        problems.append(f"{name}: record {i} differs: got {got[i][:60]!r}... ({len(got[i])} bytes), "
+        # The start of each record, with the planted keys masked even though they are fake.
+        shown = got[i]
+        for k in msgs[i].keys:
+            shown = shown.replace(k, k[:4] + b"****")
+        problems.append(f"{name}: record {i} differs: got {shown[:60]!r}... ({len(got[i])} bytes), "
                         f"expected {msgs[i].expected()[:60]!r}... ({len(msgs[i].expected())} bytes)")
     if wrong:
         problems.append(f"{name}: {len(wrong)} record(s) differ from the expected redaction")
