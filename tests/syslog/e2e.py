@@ -98,7 +98,7 @@ def main() -> int:
                   f"messages) in {result.seconds if result else 0:.2f}s")
         if not args.keep and not problems:
             harness.remove(folder)
-    print(f"syslog e2e: {passed} passed, {failed} failed")
+    print(f"syslog-e2e: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
 
