@@ -48,6 +48,12 @@ fi
 
 step "syslog-ng with the Python module"
 if ! command -v syslog-ng >/dev/null || ! ls /usr/lib/syslog-ng/*/libmod-python*.so >/dev/null 2>&1; then
+    if dpkg-query -W -f '${Status}' rsyslog 2>/dev/null | grep -q 'install ok installed'; then
+        echo "syslog: Debian's rsyslog package is installed and conflicts with syslog-ng-core;" \
+             "this test never removes it: install syslog-ng-core syslog-ng-mod-python yourself" \
+             "(apt-get install rsyslog- syslog-ng-core syslog-ng-mod-python), then rerun" >&2
+        exit 2
+    fi
     apt_install syslog-ng-core syslog-ng-mod-python
 fi
 syslog-ng --version | head -1
