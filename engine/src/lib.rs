@@ -41,6 +41,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod builtin;
 mod compile;
 mod decode;
 mod engine;
@@ -50,15 +51,15 @@ mod finding;
 pub mod gitleaks;
 pub mod placeholder;
 mod redact;
+mod regex_facts;
 pub mod rule;
 mod scanner;
 pub mod sink;
 pub mod validate;
 
+pub use builtin::{default_rule_files, default_rules};
 pub use compile::RuleInfo;
-pub use engine::{
-    default_rule_files, default_rules, Engine, EngineBuilder, DEFAULT_MAX_MATCH_LEN, NEAR,
-};
+pub use engine::{Engine, EngineBuilder, DEFAULT_MAX_MATCH_LEN, NEAR};
 pub use error::{BuildError, BuildErrorKind};
 pub use finding::{Finding, FindingBuf, Preview, SecretBytes};
 pub use redact::{RedactOptions, Redactor};
