@@ -91,6 +91,12 @@ struct Patterns {
 }
 
 impl CompiledRule {
+    /// Whether the regexes are compiled yet.
+    #[cfg(test)]
+    pub fn is_compiled(&self) -> bool {
+        self.matcher.get().is_some()
+    }
+
     /// The rule's compiled regexes, compiling them now if this is their first use (lazy
     /// engines; thread-safe: concurrent first uses compile once).
     pub fn matcher(&self) -> &Matcher {

@@ -339,3 +339,78 @@ impl EngineBuilder {
         })))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtin::DEFAULT_RULES;
+
+    /// Every default rule's examples and counter-examples, one per line.
+    fn examples_text() -> String {
+        let mut text = String::new();
+        for r in DEFAULT_RULES {
+            for ex in r.examples.iter().chain(r.negative_examples) {
+                text.push_str(ex);
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    fn chunked(engine: &Engine, data: &[u8], size: usize) -> Vec<FindingBuf> {
+        let mut out = sink::Collect::default();
+        let mut sc = engine.scanner();
+        for c in data.chunks(size) {
+            let Ok(()) = sc.feed(c, &mut out);
+        }
+        let Ok(()) = sc.finish(&mut out);
+        out.findings
+    }
+
+    #[test]
+    fn lazy_engine_finds_what_the_eager_one_finds() {
+        let eager = Engine::builder().build().unwrap();
+        let lazy = Engine::builder().lazy(true).build().unwrap();
+        let text = examples_text();
+        let want = eager.scan(text.as_bytes());
+        assert!(
+            want.len() > DEFAULT_RULES.len() / 2,
+            "examples hold findings"
+        );
+        assert!(lazy.0.rules.iter().all(|r| !r.is_compiled()));
+        assert!(lazy.scan(text.as_bytes()) == want);
+        // Later scanners reuse the rules compiled by the first one, and chunking still does not
+        // change results.
+        assert!(chunked(&lazy, text.as_bytes(), 7) == want);
+        assert!(lazy.redact(text.as_bytes()) == eager.redact(text.as_bytes()));
+    }
+
+    #[test]
+    fn lazy_rules_compile_once_under_concurrent_first_use() {
+        let text = examples_text();
+        let want = Engine::builder().build().unwrap().scan(text.as_bytes());
+        let lazy = Engine::builder().lazy(true).build().unwrap();
+        let (engine, data) = (&lazy, text.as_bytes());
+        std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4)
+                .map(|i| s.spawn(move || chunked(engine, data, 1000 + i)))
+                .collect();
+            for r in runs {
+                assert!(r.join().unwrap() == want);
+            }
+        });
+    }
+
+    #[test]
+    fn lazy_engine_reports_bad_added_rules_at_build() {
+        let bad = "[[rules]]\nid = \"bad-regex\"\nprovider = \"x\"\nregex = \"tok_(\"\nkeywords = [\"tok_\"]\n";
+        let err = Engine::builder()
+            .lazy(true)
+            .add_toml(bad, "extra.toml")
+            .unwrap()
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), BuildErrorKind::Regex);
+        assert!(err.to_string().contains("bad-regex"), "{err}");
+    }
+}
