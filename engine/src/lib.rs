@@ -34,7 +34,8 @@
 //! - **Offsets** are absolute byte offsets from the start of the stream, as `u64`.
 //! - **Chunking never changes results**: any split of the input gives the findings (and the
 //!   redacted output) of one call over the whole input.
-//! - **No allocation while feeding**: all scratch is sized when a scanner is created.
+//! - **No allocation while feeding**: all scratch is sized when a scanner is created (in an
+//!   eager engine, the default; a [lazy](EngineBuilder::lazy) one trades this for start-up).
 //! - **Nothing leaks**: `Debug` and `Display` of findings show the masked preview only; raw
 //!   bytes come from `expose_secret()`.
 //! - **Errors name their place**: a [`BuildError`] carries the file, line, rule id and field.

@@ -302,7 +302,8 @@ struct Work {
 ///
 /// Memory is fixed at creation: a roll buffer of [`Engine::window`] plus 32 KiB, one regex
 /// cache per rule, and a queue for pending findings. Feeding and finishing do not allocate
-/// (the pending queue grows only if more than 1,024 findings are undecided at once).
+/// (the pending queue grows only if more than 1,024 findings are undecided at once). With a
+/// [lazy](crate::EngineBuilder::lazy) engine, a rule's cache is created on its first use.
 pub struct Scanner {
     engine: Engine,
     buf: Box<[u8]>,
