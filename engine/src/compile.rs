@@ -7,18 +7,19 @@
 //! discovers; the bounded backtracker sizes its scratch per haystack), and both are cheap to
 //! build, which keeps start-up fast.
 
+use std::sync::OnceLock;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex_automata::meta;
 use regex_automata::util::syntax;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, Look};
+use regex_syntax::hir::Hir;
 
 use crate::error::{BuildError, BuildErrorKind};
+use crate::regex_facts::{self, Facts, ParseError};
 use crate::rule::{AllowTarget, Kind, RuleSyntax};
 use crate::validate::Validator;
 
-/// Limits that keep a user-supplied rule from costing unbounded time or memory.
-pub(crate) const MAX_REGEX_LEN: usize = 16 * 1024;
+/// Limit that keeps a user-supplied rule from costing unbounded memory.
 const NFA_SIZE_LIMIT: usize = 4 << 20;
 
 /// Public facts about a compiled rule, for listings and findings.
@@ -44,7 +45,6 @@ pub struct RuleInfo {
 /// A rule ready to confirm candidates.
 pub(crate) struct CompiledRule {
     pub info: RuleInfo,
-    pub regex: meta::Regex,
     /// Capture group holding the secret.
     pub secret_group: usize,
     /// Longest match the regex can produce, capped by the engine's `max_match_len`. Bounds the
@@ -52,19 +52,131 @@ pub(crate) struct CompiledRule {
     pub max_len: usize,
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
-    pub allow_regexes: Vec<meta::Regex>,
     pub allow_target: AllowTarget,
-    /// Stopwords, ASCII case-insensitive.
-    pub stopwords: Option<AhoCorasick>,
     pub check_placeholders: bool,
     pub keywords: Vec<String>,
     /// The rule's examples and counter-examples: run once when a scanner is created so the
     /// PikeVM's stack reaches working size then (counter-examples take the near-miss paths).
+    /// Empty in a lazy engine, which gives up that guarantee anyway.
     pub warm_up: Vec<String>,
     /// `Some(flags)` when every match of the regex begins with one of the rule's keywords:
     /// then the regex runs anchored at the start of each occurrence of a flagged keyword
     /// (`flags[i]` for `keywords[i]`) instead of over the keyword's window.
     pub anchors: Option<Vec<bool>>,
+    /// The compiled regexes: set at build in an eager engine, else on first use.
+    matcher: OnceLock<Matcher>,
+    /// What `matcher` is compiled from, while it may still be needed.
+    patterns: Option<Patterns>,
+}
+
+/// The parts of a rule that take time to compile: its regex and allowlist.
+pub(crate) struct Matcher {
+    pub regex: meta::Regex,
+    pub allow_regexes: Vec<meta::Regex>,
+    /// Stopwords, ASCII case-insensitive.
+    pub stopwords: Option<AhoCorasick>,
+}
+
+/// One scanner's scratch for one rule's [`Matcher`].
+pub(crate) struct MatcherCache {
+    pub regex: meta::Cache,
+    pub allow: Vec<meta::Cache>,
+}
+
+/// The texts a [`Matcher`] is compiled from.
+struct Patterns {
+    regex: String,
+    allow_regexes: Vec<String>,
+    stopwords: Vec<String>,
+}
+
+impl CompiledRule {
+    /// Whether the regexes are compiled yet.
+    #[cfg(test)]
+    pub fn is_compiled(&self) -> bool {
+        self.matcher.get().is_some()
+    }
+
+    /// The rule's compiled regexes, compiling them now if this is their first use (lazy
+    /// engines; thread-safe: concurrent first uses compile once).
+    pub fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| {
+            let p = self
+                .patterns
+                .as_ref()
+                .expect("set while the matcher is not");
+            // Only embedded rules are compiled lazily, and the test suite compiles every one
+            // of them (`rules_check`), so this cannot fail in a released build.
+            Matcher::compile(
+                &self.info.id,
+                &p.regex,
+                None,
+                &p.allow_regexes,
+                &p.stopwords,
+            )
+            .unwrap_or_else(|e| panic!("embedded rule failed to compile: {e}"))
+        })
+    }
+}
+
+impl Matcher {
+    /// Compiles rule `id`'s regex (from `hir` when already parsed), allowlist and stopwords.
+    fn compile(
+        id: &str,
+        regex: &str,
+        hir: Option<Hir>,
+        allow_regexes: &[String],
+        stopwords: &[String],
+    ) -> Result<Matcher, BuildError> {
+        let hir = match hir {
+            Some(h) => h,
+            None => parse_regex(id, "regex", regex)?,
+        };
+        let regex = build_regex(id, "regex", &hir)?;
+        let allow_regexes = allow_regexes
+            .iter()
+            .map(|p| {
+                parse_regex(id, "allowlist.regexes", p)
+                    .and_then(|h| build_regex(id, "allowlist.regexes", &h))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let stopwords = if stopwords.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(stopwords)
+                    .map_err(|e| {
+                        BuildError::rule(
+                            BuildErrorKind::InvalidValue,
+                            id,
+                            "allowlist.stopwords",
+                            e.to_string(),
+                        )
+                    })?,
+            )
+        };
+        Ok(Matcher {
+            regex,
+            allow_regexes,
+            stopwords,
+        })
+    }
+
+    /// Fresh scratch for this matcher, with every engine's memory allocated now: `reset` makes
+    /// the meta regex create it here rather than lazily, on a first search in a `feed`.
+    pub fn cache(&self) -> MatcherCache {
+        let cache = |re: &meta::Regex| {
+            let mut c = re.create_cache();
+            c.reset(re);
+            c
+        };
+        MatcherCache {
+            regex: cache(&self.regex),
+            allow: self.allow_regexes.iter().map(cache).collect(),
+        }
+    }
 }
 
 pub(crate) fn syntax_config() -> syntax::Config {
@@ -93,37 +205,10 @@ fn meta_config() -> meta::Config {
 
 /// Parses one regex of rule `id`, reporting problems against `field`.
 pub(crate) fn parse_regex(id: &str, field: &str, pattern: &str) -> Result<Hir, BuildError> {
-    let err = |msg: String| BuildError::rule(BuildErrorKind::Regex, id, field, msg);
-    if pattern.len() > MAX_REGEX_LEN {
-        return Err(BuildError::rule(
-            BuildErrorKind::Limit,
-            id,
-            field,
-            format!(
-                "regex is {} bytes long; the limit is {MAX_REGEX_LEN}",
-                pattern.len()
-            ),
-        ));
-    }
-    let mut parser = regex_syntax::ParserBuilder::new();
-    let c = syntax_config();
-    parser
-        .unicode(c.get_unicode())
-        .utf8(c.get_utf8())
-        .multi_line(c.get_multi_line())
-        .crlf(c.get_crlf())
-        .nest_limit(100);
-    let hir = parser
-        .build()
-        .parse(pattern)
-        .map_err(|e| err(one_line(&e.to_string())))?;
-    let looks = hir.properties().look_set();
-    if looks.contains(Look::Start) || looks.contains(Look::End) {
-        return Err(err(
-            "`\\A` and `\\z` are not supported: input is a stream, so use `^`/`$` (line anchors) instead".into(),
-        ));
-    }
-    Ok(hir)
+    regex_facts::parse(pattern).map_err(|e| match e {
+        ParseError::Limit(msg) => BuildError::rule(BuildErrorKind::Limit, id, field, msg),
+        ParseError::Regex(msg) => BuildError::rule(BuildErrorKind::Regex, id, field, msg),
+    })
 }
 
 /// Compiles a parsed regex of rule `id`.
@@ -140,60 +225,34 @@ pub(crate) fn build_regex(id: &str, field: &str, hir: &Hir) -> Result<meta::Rege
                     format!("regex is too large to compile: {e}"),
                 )
             } else {
-                BuildError::rule(BuildErrorKind::Regex, id, field, one_line(&e.to_string()))
+                BuildError::rule(
+                    BuildErrorKind::Regex,
+                    id,
+                    field,
+                    regex_facts::one_line(&e.to_string()),
+                )
             }
         })
 }
 
-/// Which keywords can start a match, if every match starts with one of them.
-///
-/// Uses the regex's prefix literals: when each (lowercased) begins with a keyword, every match
-/// begins at an occurrence of that keyword. Case-insensitive prefixes expand to many literals,
-/// hence the generous total (classes beyond a case pair end a literal: only the part before
-/// them matters here); when the set would be larger, the answer is `None` and the rule
-/// falls back to searching the keyword's window.
-fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool>> {
-    let mut ex = Extractor::new();
-    ex.kind(ExtractKind::Prefix)
-        .limit_class(2)
-        .limit_repeat(8)
-        .limit_literal_len(64)
-        .limit_total(4096);
-    let seq = ex.extract(hir);
-    let lits = seq.literals()?;
-    if lits.is_empty() {
-        return None;
-    }
-    let mut flags = vec![false; keywords.len()];
-    for lit in lits {
-        let lower = lit.as_bytes().to_ascii_lowercase();
-        let mut any = false;
-        for (i, k) in keywords.iter().enumerate() {
-            if lower.starts_with(k.as_bytes()) {
-                flags[i] = true;
-                any = true;
-            }
-        }
-        if !any {
-            return None;
-        }
-    }
-    Some(flags)
+/// How [`compile_rule`] treats one rule.
+pub(crate) struct CompileOptions {
+    /// The engine's cap on match length.
+    pub max_match_len: usize,
+    /// Replaces the entropy of generic rules when set.
+    pub generic_entropy: Option<f64>,
+    /// Defer compiling the regexes to their first use (only for rules with `facts`).
+    pub lazy: bool,
 }
 
-fn one_line(s: &str) -> String {
-    s.lines()
-        .map(str::trim_end)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" | ")
-}
-
-/// Compiles one rule. `generic_entropy` overrides the entropy of generic rules when set.
+/// Compiles one rule. `facts` are its regex's facts when known already (the embedded rules,
+/// analysed by `build.rs`); such a rule's regexes are known to parse, so a lazy engine leaves
+/// them uncompiled until first use. Rules without facts are parsed and compiled now, so that
+/// every error in them is reported by `build`.
 pub(crate) fn compile_rule(
-    r: &RuleSyntax,
-    max_match_len: usize,
-    generic_entropy: Option<f64>,
+    r: RuleSyntax,
+    facts: Option<Facts>,
+    o: &CompileOptions,
 ) -> Result<CompiledRule, BuildError> {
     let id = r.id.as_str();
     let bad =
@@ -222,12 +281,15 @@ pub(crate) fn compile_rule(
             format!("keyword `{k}` must be 2 to 64 bytes long"),
         ));
     }
-    let hir = parse_regex(id, "regex", &r.regex)?;
-    let anchors = anchor_keywords(&hir, &keywords);
-    let regex = build_regex(id, "regex", &hir)?;
-    let groups = regex
-        .group_info()
-        .group_len(regex_automata::PatternID::ZERO);
+    let (facts, hir) = match facts {
+        Some(f) => (f, None),
+        None => {
+            let hir = parse_regex(id, "regex", &r.regex)?;
+            (regex_facts::facts(&hir, &keywords), Some(hir))
+        }
+    };
+    let lazy = o.lazy && hir.is_none();
+    let groups = facts.groups;
     let secret_group = match r.secret_group {
         Some(g) => g as usize,
         None if groups > 1 => 1,
@@ -242,11 +304,7 @@ pub(crate) fn compile_rule(
             ),
         ));
     }
-    let max_len = hir
-        .properties()
-        .maximum_len()
-        .unwrap_or(usize::MAX)
-        .min(max_match_len);
+    let max_len = facts.max_len.unwrap_or(usize::MAX).min(o.max_match_len);
     let validator = match &r.validator {
         None => None,
         Some(name) => Some(Validator::from_name(name).ok_or_else(|| {
@@ -260,7 +318,7 @@ pub(crate) fn compile_rule(
         })?),
     };
     let generic = r.is_generic();
-    let min_entropy = match (generic, generic_entropy) {
+    let min_entropy = match (generic, o.generic_entropy) {
         (true, Some(e)) => Some(e),
         _ => r.entropy,
     };
@@ -272,52 +330,50 @@ pub(crate) fn compile_rule(
             ));
         }
     }
-    let allow_regexes = r
-        .allowlist
-        .regexes
-        .iter()
-        .map(|p| {
-            parse_regex(id, "allowlist.regexes", p)
-                .and_then(|h| build_regex(id, "allowlist.regexes", &h))
+    let matcher = OnceLock::new();
+    let patterns = if lazy {
+        Some(Patterns {
+            regex: r.regex,
+            allow_regexes: r.allowlist.regexes,
+            stopwords: r.allowlist.stopwords,
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let stopwords = if r.allowlist.stopwords.is_empty() {
-        None
     } else {
-        Some(
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(&r.allowlist.stopwords)
-                .map_err(|e| bad("allowlist.stopwords", e.to_string()))?,
-        )
+        let m = Matcher::compile(
+            id,
+            &r.regex,
+            hir,
+            &r.allowlist.regexes,
+            &r.allowlist.stopwords,
+        )?;
+        let _ = matcher.set(m);
+        None
+    };
+    let warm_up = if lazy {
+        Vec::new()
+    } else {
+        r.examples.into_iter().chain(r.negative_examples).collect()
     };
     Ok(CompiledRule {
         info: RuleInfo {
-            id: r.id.clone(),
-            description: r.description.clone(),
-            provider: r.provider.clone(),
+            id: r.id,
+            description: r.description,
+            provider: r.provider,
             kind: r.kind,
-            tags: r.tags.clone(),
+            tags: r.tags,
             keep_prefix: r.keep_prefix as usize,
             generic,
         },
-        regex,
         secret_group,
         max_len,
         min_entropy,
         validator,
-        allow_regexes,
         allow_target: r.allowlist.target,
-        stopwords,
         check_placeholders: !r.allow_placeholders,
         keywords,
-        warm_up: r
-            .examples
-            .iter()
-            .chain(&r.negative_examples)
-            .cloned()
-            .collect(),
-        anchors,
+        warm_up,
+        anchors: facts.anchors,
+        matcher,
+        patterns,
     })
 }
 

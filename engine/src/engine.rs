@@ -4,15 +4,14 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::compile::{compile_rule, CompiledRule, RuleInfo};
+use crate::builtin::DEFAULT_RULES;
+use crate::compile::{compile_rule, CompileOptions, CompiledRule, RuleInfo};
 use crate::error::{BuildError, BuildErrorKind};
 use crate::finding::FindingBuf;
 use crate::redact::{RedactOptions, Redactor};
 use crate::rule::{parse_toml, RuleSyntax};
 use crate::scanner::Scanner;
 use crate::sink;
-
-include!(concat!(env!("OUT_DIR"), "/default_rules.rs"));
 
 /// Bytes a match may start before, or end after, the window its keyword opens (see
 /// [`Engine`]'s "Windows" section).
@@ -23,24 +22,6 @@ pub const DEFAULT_MAX_MATCH_LEN: usize = 8 * 1024;
 pub const MAX_RULES: usize = 10_000;
 /// Cap on distinct keywords across all rules.
 pub const MAX_KEYWORDS: usize = 50_000;
-
-/// The default rule files, as embedded at compile time: `(file name, TOML text)`.
-pub fn default_rule_files() -> &'static [(&'static str, &'static str)] {
-    DEFAULT_RULE_FILES
-}
-
-/// Parses the embedded default ruleset.
-///
-/// # Panics
-/// Never in a released build: the test suite parses every embedded file.
-pub fn default_rules() -> Vec<RuleSyntax> {
-    DEFAULT_RULE_FILES
-        .iter()
-        .flat_map(|(name, text)| {
-            parse_toml(text, name).unwrap_or_else(|e| panic!("embedded ruleset: {e}"))
-        })
-        .collect()
-}
 
 /// A compiled set of rules: immutable, `Send + Sync`, cheap to clone (one `Arc`).
 ///
@@ -68,6 +49,8 @@ pub(crate) struct Inner {
     pub reach: usize,
     /// Also scan decoded views of base64 runs and escaped text.
     pub decode: bool,
+    /// Rules' regexes are compiled on first use (see [`EngineBuilder::lazy`]).
+    pub lazy: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -148,6 +131,7 @@ pub struct EngineBuilder {
     generic_entropy: Option<f64>,
     max_match_len: usize,
     decode: bool,
+    lazy: bool,
 }
 
 impl Default for EngineBuilder {
@@ -167,6 +151,7 @@ impl EngineBuilder {
             generic_entropy: None,
             max_match_len: DEFAULT_MAX_MATCH_LEN,
             decode: true,
+            lazy: false,
         }
     }
 
@@ -225,30 +210,57 @@ impl EngineBuilder {
         self
     }
 
+    /// Compile each embedded rule's regexes on the first occurrence of one of its keywords,
+    /// instead of in [`build`](Self::build) (off by default).
+    ///
+    /// For hosts where start-up matters more than the first scans: a browser tab, an edge
+    /// worker, a bundler plugin. Building the default engine then takes a fraction of the
+    /// time (the rules' facts were computed when the crate was built), and a scan pays for the
+    /// few rules its input selects. The price: a stream's first hit of a rule compiles it and
+    /// sizes that rule's scratch, so **"feeding allocates nothing" no longer holds** (it holds
+    /// again once every rule the input selects has run), and [`Engine::scanner`] does not run
+    /// the rules' examples up front. Results are identical. Rules added with
+    /// [`add_toml`](Self::add_toml) or [`add_rules`](Self::add_rules) are still compiled in
+    /// `build`, so their errors are reported there.
+    pub fn lazy(&mut self, yes: bool) -> &mut Self {
+        self.lazy = yes;
+        self
+    }
+
     /// Compiles the rules.
     ///
     /// # Errors
     /// A bad rule (regex, keyword, validator, field value), a duplicate id, or a limit; the
     /// error names the rule id and field.
     pub fn build(&self) -> Result<Engine, BuildError> {
-        let mut syntax: Vec<RuleSyntax> = if self.default_rules {
-            default_rules()
-        } else {
-            Vec::new()
+        let keep = |id: &str| {
+            !self.disabled.iter().any(|d| d == id)
+                && self.only.as_ref().is_none_or(|o| o.iter().any(|k| k == id))
         };
-        syntax.extend(self.extra.iter().cloned());
-        syntax.retain(|r| !self.disabled.contains(&r.id));
-        if let Some(only) = &self.only {
-            syntax.retain(|r| only.contains(&r.id));
+        // The embedded rules come with their regex facts, computed by `build.rs`.
+        let mut sources: Vec<(RuleSyntax, Option<_>)> = Vec::new();
+        if self.default_rules {
+            sources.extend(
+                DEFAULT_RULES
+                    .iter()
+                    .filter(|r| keep(r.id))
+                    .map(|r| (r.syntax(!self.lazy), Some(r.facts()))),
+            );
         }
-        if syntax.len() > MAX_RULES {
+        sources.extend(
+            self.extra
+                .iter()
+                .filter(|r| keep(&r.id))
+                .map(|r| (r.clone(), None)),
+        );
+        if sources.len() > MAX_RULES {
             return Err(BuildError::new(
                 BuildErrorKind::Limit,
-                format!("{} rules loaded; the limit is {MAX_RULES}", syntax.len()),
+                format!("{} rules loaded; the limit is {MAX_RULES}", sources.len()),
             ));
         }
         let mut seen = std::collections::HashSet::new();
-        for r in &syntax {
+        for (r, _) in &sources {
             if !seen.insert(r.id.as_str()) {
                 return Err(BuildError::rule(
                     BuildErrorKind::DuplicateId,
@@ -258,9 +270,14 @@ impl EngineBuilder {
                 ));
             }
         }
-        let rules = syntax
-            .iter()
-            .map(|r| compile_rule(r, self.max_match_len, self.generic_entropy))
+        let options = CompileOptions {
+            max_match_len: self.max_match_len,
+            generic_entropy: self.generic_entropy,
+            lazy: self.lazy,
+        };
+        let rules = sources
+            .into_iter()
+            .map(|(r, facts)| compile_rule(r, facts, &options))
             .collect::<Result<Vec<_>, _>>()?;
 
         let mut keywords: Vec<String> = Vec::new();
@@ -318,6 +335,82 @@ impl EngineBuilder {
             max_keyword_len,
             reach,
             decode: self.decode,
+            lazy: self.lazy,
         })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtin::DEFAULT_RULES;
+
+    /// Every default rule's examples and counter-examples, one per line.
+    fn examples_text() -> String {
+        let mut text = String::new();
+        for r in DEFAULT_RULES {
+            for ex in r.examples.iter().chain(r.negative_examples) {
+                text.push_str(ex);
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    fn chunked(engine: &Engine, data: &[u8], size: usize) -> Vec<FindingBuf> {
+        let mut out = sink::Collect::default();
+        let mut sc = engine.scanner();
+        for c in data.chunks(size) {
+            let Ok(()) = sc.feed(c, &mut out);
+        }
+        let Ok(()) = sc.finish(&mut out);
+        out.findings
+    }
+
+    #[test]
+    fn lazy_engine_finds_what_the_eager_one_finds() {
+        let eager = Engine::builder().build().unwrap();
+        let lazy = Engine::builder().lazy(true).build().unwrap();
+        let text = examples_text();
+        let want = eager.scan(text.as_bytes());
+        assert!(
+            want.len() > DEFAULT_RULES.len() / 2,
+            "examples hold findings"
+        );
+        assert!(lazy.0.rules.iter().all(|r| !r.is_compiled()));
+        assert!(lazy.scan(text.as_bytes()) == want);
+        // Later scanners reuse the rules compiled by the first one, and chunking still does not
+        // change results.
+        assert!(chunked(&lazy, text.as_bytes(), 7) == want);
+        assert!(lazy.redact(text.as_bytes()) == eager.redact(text.as_bytes()));
+    }
+
+    #[test]
+    fn lazy_rules_compile_once_under_concurrent_first_use() {
+        let text = examples_text();
+        let want = Engine::builder().build().unwrap().scan(text.as_bytes());
+        let lazy = Engine::builder().lazy(true).build().unwrap();
+        let (engine, data) = (&lazy, text.as_bytes());
+        std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4)
+                .map(|i| s.spawn(move || chunked(engine, data, 1000 + i)))
+                .collect();
+            for r in runs {
+                assert!(r.join().unwrap() == want);
+            }
+        });
+    }
+
+    #[test]
+    fn lazy_engine_reports_bad_added_rules_at_build() {
+        let bad = "[[rules]]\nid = \"bad-regex\"\nprovider = \"x\"\nregex = \"tok_(\"\nkeywords = [\"tok_\"]\n";
+        let err = Engine::builder()
+            .lazy(true)
+            .add_toml(bad, "extra.toml")
+            .unwrap()
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), BuildErrorKind::Regex);
+        assert!(err.to_string().contains("bad-regex"), "{err}");
     }
 }

@@ -34,13 +34,15 @@
 //! - **Offsets** are absolute byte offsets from the start of the stream, as `u64`.
 //! - **Chunking never changes results**: any split of the input gives the findings (and the
 //!   redacted output) of one call over the whole input.
-//! - **No allocation while feeding**: all scratch is sized when a scanner is created.
+//! - **No allocation while feeding**: all scratch is sized when a scanner is created (in an
+//!   eager engine, the default; a [lazy](EngineBuilder::lazy) one trades this for start-up).
 //! - **Nothing leaks**: `Debug` and `Display` of findings show the masked preview only; raw
 //!   bytes come from `expose_secret()`.
 //! - **Errors name their place**: a [`BuildError`] carries the file, line, rule id and field.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod builtin;
 mod compile;
 mod decode;
 mod engine;
@@ -50,15 +52,15 @@ mod finding;
 pub mod gitleaks;
 pub mod placeholder;
 mod redact;
+mod regex_facts;
 pub mod rule;
 mod scanner;
 pub mod sink;
 pub mod validate;
 
+pub use builtin::{default_rule_files, default_rules};
 pub use compile::RuleInfo;
-pub use engine::{
-    default_rule_files, default_rules, Engine, EngineBuilder, DEFAULT_MAX_MATCH_LEN, NEAR,
-};
+pub use engine::{Engine, EngineBuilder, DEFAULT_MAX_MATCH_LEN, NEAR};
 pub use error::{BuildError, BuildErrorKind};
 pub use finding::{Finding, FindingBuf, Preview, SecretBytes};
 pub use redact::{RedactOptions, Redactor};

@@ -18,11 +18,10 @@
 
 use std::collections::VecDeque;
 
-use regex_automata::meta;
 use regex_automata::util::primitives::NonMaxUsize;
 use regex_automata::{Anchored, Input};
 
-use crate::compile::CompiledRule;
+use crate::compile::{CompiledRule, MatcherCache};
 use crate::decode::{Decoded, BASE64_BYTE, ESCAPE_RADIUS, MAX_BASE64_RUN, MIN_BASE64_RUN};
 use crate::engine::Engine;
 use crate::entropy::shannon;
@@ -157,6 +156,12 @@ impl Work {
         }
         from = from.max(next);
         let nslots = 2 * (rule.secret_group + 1);
+        // A lazy engine compiles the rule, and this scanner sizes its scratch, on first use.
+        let m = rule.matcher();
+        let cache = &mut self.caches[ri];
+        if cache.is_none() {
+            *cache = Some(m.cache());
+        }
         let stats = &mut self.stats[ri];
         stats.candidates += 1;
         stats.searched += to.saturating_sub(from);
@@ -169,9 +174,11 @@ impl Work {
                     Anchored::No
                 });
             let slots = &mut self.slots[..nslots];
-            if rule
-                .regex
-                .search_slots_with(&mut self.caches[ri], &input, slots)
+            let Some(cache) = self.caches[ri].as_mut() else {
+                return;
+            };
+            if m.regex
+                .search_slots_with(&mut cache.regex, &input, slots)
                 .is_none()
             {
                 return;
@@ -252,17 +259,20 @@ impl Work {
         if rule.info.generic && is_generic_noise(s) {
             return false;
         }
-        if rule.stopwords.as_ref().is_some_and(|ac| ac.is_match(s)) {
+        let m = rule.matcher();
+        if m.stopwords.as_ref().is_some_and(|ac| ac.is_match(s)) {
             return false;
         }
         let target = match rule.allow_target {
             AllowTarget::Secret => s,
             AllowTarget::Match => &buf[whole],
         };
-        !rule
-            .allow_regexes
+        let Some(caches) = self.caches[ri].as_mut() else {
+            return true;
+        };
+        !m.allow_regexes
             .iter()
-            .zip(self.allow_caches[ri].iter_mut())
+            .zip(caches.allow.iter_mut())
             .any(|(re, cache)| {
                 re.search_with(cache, &Input::new(target).earliest(true))
                     .is_some()
@@ -272,8 +282,8 @@ impl Work {
 
 /// Scratch for confirming candidates, split from the buffer so both can be borrowed at once.
 struct Work {
-    caches: Vec<meta::Cache>,
-    allow_caches: Vec<Vec<meta::Cache>>,
+    /// Per rule; `None` until a lazy engine's rule first runs in this scanner.
+    caches: Vec<Option<MatcherCache>>,
     slots: Vec<Option<NonMaxUsize>>,
     /// Per rule: the next match must start at or after this (end of its previous match).
     next: Vec<u64>,
@@ -292,7 +302,8 @@ struct Work {
 ///
 /// Memory is fixed at creation: a roll buffer of [`Engine::window`] plus 32 KiB, one regex
 /// cache per rule, and a queue for pending findings. Feeding and finishing do not allocate
-/// (the pending queue grows only if more than 1,024 findings are undecided at once).
+/// (the pending queue grows only if more than 1,024 findings are undecided at once). With a
+/// [lazy](crate::EngineBuilder::lazy) engine, a rule's cache is created on its first use.
 pub struct Scanner {
     engine: Engine,
     buf: Box<[u8]>,
@@ -328,18 +339,12 @@ impl Scanner {
     pub(crate) fn new(engine: Engine) -> Scanner {
         let inner = &engine.0;
         let cap = BLOCK + 3 * inner.reach + 4 * LOOK + 64;
-        // `reset` makes the meta regex create every engine's scratch now; otherwise it would do
-        // so lazily, on the first search that needs it, in the middle of a `feed`.
-        let cache = |re: &meta::Regex| {
-            let mut c = re.create_cache();
-            c.reset(re);
-            c
-        };
-        let caches: Vec<meta::Cache> = inner.rules.iter().map(|r| cache(&r.regex)).collect();
-        let allow_caches = inner
+        // All scratch now, so that feeding does not allocate; a lazy engine sizes each rule's
+        // scratch on its first use instead.
+        let caches = inner
             .rules
             .iter()
-            .map(|r| r.allow_regexes.iter().map(cache).collect())
+            .map(|r| (!inner.lazy).then(|| r.matcher().cache()))
             .collect();
         let max_slots = inner
             .rules
@@ -356,7 +361,6 @@ impl Scanner {
             line_mode: false,
             work: Work {
                 caches,
-                allow_caches,
                 slots: vec![None; max_slots],
                 next: vec![0; inner.rules.len()],
                 pending: VecDeque::with_capacity(PENDING_CAPACITY),
@@ -382,15 +386,19 @@ impl Scanner {
     fn warm_up(&mut self) {
         let engine = self.engine.clone();
         for (i, rule) in engine.0.rules.iter().enumerate() {
+            let w = &mut self.work;
+            let Some(caches) = w.caches[i].as_mut() else {
+                continue; // a lazy engine: warmed by first use
+            };
+            let m = rule.matcher();
             for ex in rule.warm_up.iter() {
                 let n = 2 * (rule.secret_group + 1);
-                let w = &mut self.work;
-                let _ = rule.regex.search_slots_with(
-                    &mut w.caches[i],
+                let _ = m.regex.search_slots_with(
+                    &mut caches.regex,
                     &Input::new(ex.as_bytes()),
                     &mut w.slots[..n],
                 );
-                for (a, cache) in rule.allow_regexes.iter().zip(w.allow_caches[i].iter_mut()) {
+                for (a, cache) in m.allow_regexes.iter().zip(caches.allow.iter_mut()) {
                     let _ = a.search_with(cache, &Input::new(ex.as_bytes()));
                 }
             }

@@ -34,6 +34,11 @@ pub struct EngineOptions {
     pub disable: Option<Vec<String>>,
     /// Keep only these rule ids.
     pub only: Option<Vec<String>>,
+    /// Compile each built-in rule's regex on its first keyword hit instead of up front (default
+    /// `false`). Building the engine then takes a few milliseconds instead of tens; the first
+    /// scans pay for the rules their input selects. The bundler plugin uses it. Results are
+    /// the same.
+    pub lazy: Option<bool>,
 }
 
 /// Options of `engine.redact(text, options)`.
@@ -172,6 +177,7 @@ fn findings_utf16(text: &str, found: &[FindingBuf]) -> Vec<Finding> {
 fn builder(env: &Env, opts: &EngineOptions) -> Result<secretsift::EngineBuilder> {
     let mut b = secretsift::Engine::builder();
     b.default_rules(opts.default_rules.unwrap_or(true));
+    b.lazy(opts.lazy.unwrap_or(false));
     if let Some(text) = &opts.rules {
         b.add_toml(text, opts.rules_origin.as_deref().unwrap_or("rules"))
             .map_err(|e| error::build_error(env, &e))?;
