@@ -49,7 +49,7 @@ def markdown(info: dict, results: list, rss: dict | None, failed: dict, args: di
         w("- not measured: " + "; ".join(f"{k}: {v}" for k, v in failed.items()))
     w("")
     w(f"## Throughput\n")
-    w(f"| corpus | tool | size | MiB/s 1 core | MiB/s {nproc} cores | peak RSS 1 / {nproc} | "
+    w(f"| corpus | tool | input | MiB/s 1 core | MiB/s {nproc} cores | peak RSS 1 / {nproc} | "
       "findings | start-up |")
     w("|---|---|---:|---:|---:|---:|---:|---:|")
     last = None
@@ -60,9 +60,10 @@ def markdown(info: dict, results: list, rss: dict | None, failed: dict, args: di
         f1, fn = one.get("findings"), many.get("findings")
         finds = "—" if f1 is None and fn is None else (
             f"{f1}" if f1 == fn or fn is None else f"{f1} / {fn}")
-        corpus = f"{r['corpus']} ({r['planted']} planted)" if r["corpus"] != last else ""
+        corpus = r["corpus"] if r["corpus"] != last else ""
         last = r["corpus"]
-        w(f"| {corpus} | {r['tool']} | {r['bytes'] / MiB:.0f} MiB, {r['files']} files | "
+        w(f"| {corpus} | {r['tool']} | {r['bytes'] / MiB:.0f} MiB, {r['files']} files, "
+          f"{r['planted']} planted | "
           f"{fmt_rate(r['bytes'], one)} | {fmt_rate(r['bytes'], many)} | {rss_s} | {finds} | "
           f"{r['startup_s']:.2f} s |")
     w("")

@@ -94,7 +94,16 @@ def main():
     ap.add_argument("--corpora", default="all", help="comma-separated: " + ",".join(corpora.KINDS))
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--no-install", action="store_true", help="use the tools already installed")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite --out from the last run's .corpora/results.json; run nothing")
     a = ap.parse_args()
+    if a.report_only:
+        last = json.loads((HERE / ".corpora/results.json").read_text())
+        md = report.markdown(last["machine"], last["results"], last["rss"], last["failed"],
+                             last.get("args", vars(a)), last["machine"]["nproc"])
+        a.out.write_text(md)
+        print(md)
+        return
 
     tools_dir, corpora_dir = HERE / ".tools", HERE / ".corpora"
     scratch = corpora_dir / "reports"
@@ -166,7 +175,8 @@ def main():
     md = report.markdown(info, results, rss, failed, vars(a), nproc)
     a.out.write_text(md)
     (corpora_dir / "results.json").write_text(json.dumps(
-        {"machine": info, "results": results, "rss": rss, "failed": failed}, indent=1))
+        {"machine": info, "results": results, "rss": rss, "failed": failed,
+         "args": {k: v for k, v in vars(a).items() if k != "out"}}, indent=1))
     print(md)
 
 
