@@ -72,6 +72,9 @@ def install(tools: Path, names, log=print) -> dict:
     tools.mkdir(parents=True, exist_ok=True)
     failed = {}
     for name in names:
+        if (tool_dir(tools, name) / MARKER).exists():
+            log(f"install {name}: already in {tool_dir(tools, name)}")
+            continue
         log(f"install {name}")
         why = install_one(tools, name, log)
         if why:

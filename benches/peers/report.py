@@ -49,7 +49,7 @@ def markdown(info: dict, results: list, rss: dict | None, failed: dict, args: di
     if failed:
         w("- not measured: " + "; ".join(f"{k}: {v}" for k, v in failed.items()))
     w("")
-    w(f"## Throughput\n")
+    w("## Throughput\n")
     w(f"| corpus | tool | input | MiB/s 1 core | MiB/s {nproc} cores | peak RSS 1 / {nproc} | "
       "findings | start-up |")
     w("|---|---|---:|---:|---:|---:|---:|---:|")
