@@ -180,3 +180,101 @@ pub fn dense_base64_hex(size: usize) -> Corpus {
         planted: 0,
     }
 }
+
+/// Keyword-dense text: `token=`, `password:`, `key` and their kin every few bytes with harmless
+/// values, the worst case for keyword prefilters; one line in `every` carries a secret.
+pub fn keyword_dense(size: usize, every: u64) -> Corpus {
+    let mut rng = Rng(0x6b6579);
+    let mut data = Vec::with_capacity(size + 256);
+    let mut planted_n = 0;
+    let keys = [
+        "token=",
+        "password:",
+        "key ",
+        "secret=",
+        "api_key=",
+        "auth: ",
+        "apikey:",
+        "pwd=",
+        "access_token=",
+        "Bearer ",
+        "passwd ",
+        "credentials=",
+    ];
+    let values = [
+        "", "null", "true", "${ENV}", "123", "<unset>", "none", "x", "[]", "0",
+    ];
+    let mut i = 0u64;
+    while data.len() < size {
+        i += 1;
+        if i.is_multiple_of(every) {
+            planted_n += 1;
+            data.extend_from_slice(format!("token= {}\n", planted(&mut rng)).as_bytes());
+            continue;
+        }
+        for _ in 0..6 {
+            let k = keys[rng.below(keys.len() as u64) as usize];
+            let v = values[rng.below(values.len() as u64) as usize];
+            data.extend_from_slice(k.as_bytes());
+            data.extend_from_slice(v.as_bytes());
+            data.push(b' ');
+        }
+        data.push(b'\n');
+    }
+    Corpus {
+        name: "keyword-dense",
+        data,
+        planted: planted_n,
+    }
+}
+
+/// One line of `size` bytes (minified JavaScript without its newlines): tools that work line
+/// by line must hold or window all of it.
+pub fn single_line(size: usize, every: u64) -> Corpus {
+    let mut c = minified_js(size, every);
+    c.data
+        .iter_mut()
+        .filter(|b| **b == b'\n')
+        .for_each(|b| *b = b';');
+    c.name = "single-line";
+    c
+}
+
+/// A source tree: many small files (code, config, docs) in nested folders, about `size` bytes
+/// in all; one file in `every` holds a secret in a config assignment.
+pub fn source_tree(size: usize, every: u64) -> (Vec<(String, Vec<u8>)>, u64) {
+    let mut rng = Rng(0x5ec);
+    let mut files = Vec::new();
+    let (mut total, mut planted_n) = (0, 0);
+    let exts = ["py", "js", "go", "ts", "json", "yaml", "md", "rs"];
+    let mut i = 0u64;
+    while total < size {
+        i += 1;
+        let ext = exts[(i % exts.len() as u64) as usize];
+        let path = format!("pkg{}/mod{}/file{i}.{ext}", i % 7, i % 31);
+        let target = 512 + rng.below(16 << 10) as usize;
+        let mut text = String::with_capacity(target + 256);
+        let mut line = 0u64;
+        while text.len() < target {
+            line += 1;
+            let name = rng.string(b"abcdefghijklmnopqrstuvwxyz_", 8);
+            let s = match ext {
+                "py" => format!("def {name}_{line}(x, y=None):\n    return x.get(\"{name}\", {})\n", rng.below(1000)),
+                "js" | "ts" => format!("export function {name}{line}(e) {{ return e.{name} ?? {}; }}\n", rng.below(1000)),
+                "go" => format!("func {name}{line}(ctx context.Context) error {{ return fmt.Errorf(\"{name}: %w\", err) }}\n"),
+                "json" => format!("  \"{name}{line}\": {{\"version\": \"{}.{}.0\", \"enabled\": true}},\n", rng.below(9), rng.below(20)),
+                "yaml" => format!("{name}_{line}:\n  replicas: {}\n  password: ${{DB_PASSWORD}}\n", rng.below(9)),
+                "rs" => format!("pub fn {name}_{line}(v: &[u8]) -> usize {{ v.len() * {} }}\n", rng.below(100)),
+                _ => format!("The `{name}` option sets how many {name}s to keep (default {}).\n\n", rng.below(64)),
+            };
+            text.push_str(&s);
+        }
+        if i.is_multiple_of(every) {
+            planted_n += 1;
+            text.push_str(&format!("api_key = \"{}\"\n", planted(&mut rng)));
+        }
+        total += text.len();
+        files.push((path, text.into_bytes()));
+    }
+    (files, planted_n)
+}
