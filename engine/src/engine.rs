@@ -23,6 +23,10 @@ pub const DEFAULT_MAX_MATCH_LEN: usize = 8 * 1024;
 pub const MAX_RULES: usize = 10_000;
 /// Cap on distinct keywords across all rules.
 pub const MAX_KEYWORDS: usize = 50_000;
+/// Cap on the memory of all compiled regexes together (each is also capped on its own): many
+/// rules, each just under the per-regex limit, must not exhaust memory when compiled, nor again
+/// in every scanner's caches.
+pub const MAX_TOTAL_REGEX_MEMORY: usize = 256 << 20;
 
 /// The default rule files, as embedded at compile time: `(file name, TOML text)`.
 pub fn default_rule_files() -> &'static [(&'static str, &'static str)] {
@@ -258,10 +262,29 @@ impl EngineBuilder {
                 ));
             }
         }
-        let rules = syntax
-            .iter()
-            .map(|r| compile_rule(r, self.max_match_len, self.generic_entropy))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut rules = Vec::with_capacity(syntax.len());
+        let mut regex_memory = 0usize;
+        for r in &syntax {
+            let c = compile_rule(r, self.max_match_len, self.generic_entropy)?;
+            regex_memory += c.regex.memory_usage()
+                + c.allow_regexes
+                    .iter()
+                    .map(|a| a.memory_usage())
+                    .sum::<usize>();
+            if regex_memory > MAX_TOTAL_REGEX_MEMORY {
+                return Err(BuildError::rule(
+                    BuildErrorKind::Limit,
+                    &r.id,
+                    "regex",
+                    format!(
+                        "the regexes compiled so far take {} MiB; the limit for all rules together is {} MiB",
+                        regex_memory >> 20,
+                        MAX_TOTAL_REGEX_MEMORY >> 20
+                    ),
+                ));
+            }
+            rules.push(c);
+        }
 
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
