@@ -296,10 +296,20 @@ pub fn derive_keywords(regex: &str) -> Result<Vec<String>, String> {
                 break;
             }
             let w = if w.len() > 64 {
+                // At most 64 bytes, cut at a character boundary (found by fuzzing: a cut
+                // inside a multi-byte character panicked).
                 let cut = if matches!(kind, ExtractKind::Prefix) {
-                    &w[..64]
+                    let mut end = 64;
+                    while !w.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    &w[..end]
                 } else {
-                    &w[w.len() - 64..]
+                    let mut start = w.len() - 64;
+                    while !w.is_char_boundary(start) {
+                        start += 1;
+                    }
+                    &w[start..]
                 };
                 cut.to_string()
             } else {
