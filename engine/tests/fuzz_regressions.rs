@@ -68,3 +68,16 @@ fn every_toml_syntax_error_says_what_is_wrong() {
         assert!(e.message().contains(says), "{e}");
     }
 }
+
+/// The second crash: a keyword derived from a long non-ASCII literal was cut to 64 bytes
+/// inside a character.
+#[test]
+fn keywords_derived_from_long_non_ascii_literals_are_cut_at_a_character() {
+    let euros = "\u{20ac}".repeat(40);
+    for regex in [format!("{euros}x"), format!("x{euros}")] {
+        let kws = secretsift::gitleaks::derive_keywords(&regex).unwrap();
+        assert_eq!(kws.len(), 1, "{kws:?}");
+        assert!((60..=64).contains(&kws[0].len()), "{kws:?}");
+        assert!(regex.contains(kws[0].as_str()), "{kws:?}");
+    }
+}
