@@ -81,3 +81,14 @@ fn keywords_derived_from_long_non_ascii_literals_are_cut_at_a_character() {
         assert!(regex.contains(kws[0].as_str()), "{kws:?}");
     }
 }
+
+/// The third find: a prefix like `dt0c01.ZA-[0-9]{24}` expands to 10,000 literals, and
+/// de-duplicating them with a linear search took seconds per rule. Now the derivation stops
+/// at the 257th alternative and tries the suffix.
+#[test]
+fn keyword_derivation_gives_up_on_huge_literal_sets() {
+    let e = secretsift::gitleaks::derive_keywords(r"[a-z]A{9}[0-9]{8}").unwrap_err();
+    assert!(e.contains("256 alternatives"), "{e}");
+    let kws = secretsift::gitleaks::derive_keywords(r"\b(dt0c01\.ZA-[0-9]{24}\.[A-Z0-9]{64})\b");
+    assert!(kws.is_err(), "{kws:?}");
+}
