@@ -246,8 +246,11 @@ impl EngineBuilder {
             syntax.retain(|r| only.contains(&r.id));
         }
         if syntax.len() > MAX_RULES {
-            return Err(BuildError::new(
+            // Named after the first rule past the limit, so the user sees where to cut.
+            return Err(BuildError::rule(
                 BuildErrorKind::Limit,
+                &syntax[MAX_RULES].id,
+                "id",
                 format!("{} rules loaded; the limit is {MAX_RULES}", syntax.len()),
             ));
         }
@@ -304,15 +307,18 @@ impl EngineBuilder {
                     keyword_rules[pid].push(ri as u32);
                 }
             }
-        }
-        if keywords.len() > MAX_KEYWORDS {
-            return Err(BuildError::new(
-                BuildErrorKind::Limit,
-                format!(
-                    "{} distinct keywords; the limit is {MAX_KEYWORDS}",
-                    keywords.len()
-                ),
-            ));
+            if keywords.len() > MAX_KEYWORDS {
+                // Named after the rule whose keywords crossed the limit.
+                return Err(BuildError::rule(
+                    BuildErrorKind::Limit,
+                    &r.info.id,
+                    "keywords",
+                    format!(
+                        "{} distinct keywords so far; the limit for all rules together is {MAX_KEYWORDS}",
+                        keywords.len()
+                    ),
+                ));
+            }
         }
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
