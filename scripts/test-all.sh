@@ -28,6 +28,7 @@ cargo test --workspace "${HOSTS_EXCLUDED[@]}" --locked
 
 step "benches run once as tests (each asserts its expected finding count)"
 cargo bench --locked -p secretsift --bench throughput -- --test
+cargo bench --locked -p secretsift --bench hostile -- --test
 
 # Each host installs what its tests need and runs them (same shared vectors as the Rust core).
 for host in python node wasm; do

@@ -44,6 +44,7 @@ run "TypeScript declarations (tsc --noEmit on test/types.ts)" \
     --lib esnext,dom,dom.iterable test/types.ts
 run "JS API (nodejs target)" node --test test/api-node.mjs
 run "shared vectors (nodejs target)" node test/vectors-node.mjs
+run "reliability: bad input throws, memory flat over 1M calls (nodejs target)" node --test test/reliability-node.mjs
 run "headless Chromium (web target): vectors, redactStream, paste checker, guard" node test/browser.mjs
 run "edge worker in workerd" node test/workerd.mjs
 

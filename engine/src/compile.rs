@@ -97,6 +97,17 @@ impl CompiledRule {
         self.matcher.get().is_some()
     }
 
+    /// Heap bytes of the compiled regexes, or 0 while they are not compiled yet.
+    pub fn compiled_memory(&self) -> usize {
+        self.matcher.get().map_or(0, |m| {
+            m.regex.memory_usage()
+                + m.allow_regexes
+                    .iter()
+                    .map(|a| a.memory_usage())
+                    .sum::<usize>()
+        })
+    }
+
     /// The rule's compiled regexes, compiling them now if this is their first use (lazy
     /// engines; thread-safe: concurrent first uses compile once).
     pub fn matcher(&self) -> &Matcher {

@@ -22,6 +22,10 @@ pub const DEFAULT_MAX_MATCH_LEN: usize = 8 * 1024;
 pub const MAX_RULES: usize = 10_000;
 /// Cap on distinct keywords across all rules.
 pub const MAX_KEYWORDS: usize = 50_000;
+/// Cap on the memory of all compiled regexes together (each is also capped on its own): many
+/// rules, each just under the per-regex limit, must not exhaust memory when compiled, nor again
+/// in every scanner's caches.
+pub const MAX_TOTAL_REGEX_MEMORY: usize = 256 << 20;
 
 /// A compiled set of rules: immutable, `Send + Sync`, cheap to clone (one `Arc`).
 ///
@@ -254,8 +258,11 @@ impl EngineBuilder {
                 .map(|r| (r.clone(), None)),
         );
         if sources.len() > MAX_RULES {
-            return Err(BuildError::new(
+            // Named after the first rule past the limit, so the user sees where to cut.
+            return Err(BuildError::rule(
                 BuildErrorKind::Limit,
+                &sources[MAX_RULES].0.id,
+                "id",
                 format!("{} rules loaded; the limit is {MAX_RULES}", sources.len()),
             ));
         }
@@ -275,10 +282,27 @@ impl EngineBuilder {
             generic_entropy: self.generic_entropy,
             lazy: self.lazy,
         };
-        let rules = sources
-            .into_iter()
-            .map(|(r, facts)| compile_rule(r, facts, &options))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut rules = Vec::with_capacity(sources.len());
+        let mut regex_memory = 0usize;
+        for (r, facts) in sources {
+            let c = compile_rule(r, facts, &options)?;
+            // Rules compiled now (all of a user's rules) count against the cap; lazily compiled
+            // embedded rules are the vetted default set (24 MB all together).
+            regex_memory += c.compiled_memory();
+            if regex_memory > MAX_TOTAL_REGEX_MEMORY {
+                return Err(BuildError::rule(
+                    BuildErrorKind::Limit,
+                    &c.info.id,
+                    "regex",
+                    format!(
+                        "the regexes compiled so far take {} MiB; the limit for all rules together is {} MiB",
+                        regex_memory >> 20,
+                        MAX_TOTAL_REGEX_MEMORY >> 20
+                    ),
+                ));
+            }
+            rules.push(c);
+        }
 
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
@@ -298,15 +322,18 @@ impl EngineBuilder {
                     keyword_rules[pid].push(ri as u32);
                 }
             }
-        }
-        if keywords.len() > MAX_KEYWORDS {
-            return Err(BuildError::new(
-                BuildErrorKind::Limit,
-                format!(
-                    "{} distinct keywords; the limit is {MAX_KEYWORDS}",
-                    keywords.len()
-                ),
-            ));
+            if keywords.len() > MAX_KEYWORDS {
+                // Named after the rule whose keywords crossed the limit.
+                return Err(BuildError::rule(
+                    BuildErrorKind::Limit,
+                    &r.info.id,
+                    "keywords",
+                    format!(
+                        "{} distinct keywords so far; the limit for all rules together is {MAX_KEYWORDS}",
+                        keywords.len()
+                    ),
+                ));
+            }
         }
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)

@@ -287,6 +287,7 @@ pub fn derive_keywords(regex: &str) -> Result<Vec<String>, String> {
             continue;
         };
         let mut words: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut ok = !lits.is_empty();
         for l in lits {
             let w = String::from_utf8_lossy(l.as_bytes()).to_ascii_lowercase();
@@ -296,22 +297,36 @@ pub fn derive_keywords(regex: &str) -> Result<Vec<String>, String> {
                 break;
             }
             let w = if w.len() > 64 {
+                // At most 64 bytes, cut at a character boundary (found by fuzzing: a cut
+                // inside a multi-byte character panicked).
                 let cut = if matches!(kind, ExtractKind::Prefix) {
-                    &w[..64]
+                    let mut end = 64;
+                    while !w.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    &w[..end]
                 } else {
-                    &w[w.len() - 64..]
+                    let mut start = w.len() - 64;
+                    while !w.is_char_boundary(start) {
+                        start += 1;
+                    }
+                    &w[start..]
                 };
                 cut.to_string()
             } else {
                 w
             };
-            if !words.contains(&w) {
+            // A set, and an early stop: up to 10,000 literals come out of a class repeated a
+            // few times (`[0-9]{24}`), and a linear `contains` per literal made one such rule
+            // take seconds (found by fuzzing).
+            if seen.insert(w.clone()) {
                 words.push(w);
             }
-        }
-        if ok && words.len() > 256 {
-            ok = false;
-            last_why = format!("{} alternatives is too many", words.len());
+            if words.len() > 256 {
+                ok = false;
+                last_why = "more than 256 alternatives is too many".to_string();
+                break;
+            }
         }
         if ok {
             return Ok(words);

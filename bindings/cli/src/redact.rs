@@ -55,15 +55,34 @@ pub fn run(args: RedactArgs) -> u8 {
     }
     let stdin = io::stdin();
     let mut input = stdin.lock();
-    let mut out = io::stdout().lock();
+    let stdout = match raw_stdout() {
+        Ok(f) => f,
+        Err(e) => {
+            report_error(format!("stdout: {e}"));
+            return EXIT_ERROR;
+        }
+    };
+    // Our own buffer over a counted, unbuffered stdout: the redactors flush at each line end,
+    // and after a failed write the count says exactly how much output was delivered.
+    let mut out = io::BufWriter::with_capacity(crate::scan::CHUNK, Counted::new(stdout));
     let result = match args.format {
         RedactFormat::Text => run_text(&mut input, &mut out, &mut text),
         RedactFormat::Json => run_json(&mut input, &mut out, &mut text, &mut strings),
     };
+    let delivered = out.get_ref().written;
     match result {
-        Err(Failure::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => return EXIT_BROKEN_PIPE,
+        // The reader went away (`| head`): stop, and say so, since a log pipeline that loses
+        // its consumer should not end without a word.
+        Err(Failure::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            report_error(format!(
+                "stdout was closed by its reader after {delivered} bytes of output; the rest of the input was not passed on"
+            ));
+            return EXIT_BROKEN_PIPE;
+        }
         Err(Failure::Write(e)) => {
-            report_error(format!("stdout: {e}"));
+            report_error(format!(
+                "stdout: write failed after {delivered} bytes of output: {e}; the rest of the input was not passed on"
+            ));
             return EXIT_ERROR;
         }
         Err(Failure::Read(e)) => {
@@ -76,6 +95,44 @@ pub fn run(args: RedactArgs) -> u8 {
         eprintln!("{}", summary(&engine, &[&text, &strings]));
     }
     EXIT_CLEAN
+}
+
+/// Standard output as a file of its own (a duplicate of descriptor 1), without std's line
+/// buffer in between.
+#[cfg(unix)]
+fn raw_stdout() -> io::Result<Box<dyn Write>> {
+    use std::os::fd::AsFd;
+    Ok(Box::new(std::fs::File::from(
+        io::stdout().as_fd().try_clone_to_owned()?,
+    )))
+}
+
+#[cfg(not(unix))]
+fn raw_stdout() -> io::Result<Box<dyn Write>> {
+    Ok(Box::new(io::stdout()))
+}
+
+/// Counts the bytes its writer accepted.
+struct Counted<W> {
+    inner: W,
+    written: u64,
+}
+
+impl<W> Counted<W> {
+    fn new(inner: W) -> Counted<W> {
+        Counted { inner, written: 0 }
+    }
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn summary(engine: &Engine, redactors: &[&Redactor]) -> String {

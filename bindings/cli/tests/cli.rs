@@ -909,7 +909,7 @@ fn redact_is_line_buffered() {
 }
 
 #[test]
-fn redact_ends_quietly_on_a_closed_pipe() {
+fn redact_says_so_and_exits_141_on_a_closed_pipe() {
     let mut child = bin()
         .args(["redact", "--no-config"])
         .stdin(Stdio::piped())
@@ -928,10 +928,11 @@ fn redact_ends_quietly_on_a_closed_pipe() {
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(141));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "",
-        "a closed pipe is not an error message"
+    // A log pipeline that loses its consumer must not end without a word (issue 9).
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("secretsift: error: stdout was closed by its reader after 0 bytes"),
+        "{err}"
     );
 }
 

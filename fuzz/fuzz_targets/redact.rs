@@ -1,0 +1,4 @@
+#![no_main]
+//! See fuzz/README.md and `secretsift_fuzz::check_redact`.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| secretsift_fuzz::check_redact(data));
