@@ -157,6 +157,23 @@ fn summary(engine: &Engine, redactors: &[&Redactor]) -> String {
     s
 }
 
+/// Passes writes on and ignores `flush`: the line-mode redactor flushes at every newline, which
+/// would cost one write per line; instead text mode flushes once per read, when all input
+/// already at hand has been passed on, so a line still leaves as soon as no more input waits.
+struct FlushPerRead<'a, W: Write>(&'a mut W);
+
+impl<W: Write> Write for FlushPerRead<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 fn run_text(input: &mut impl Read, out: &mut impl Write, r: &mut Redactor) -> Result<(), Failure> {
     let mut buf = vec![0u8; crate::scan::CHUNK];
     loop {
@@ -166,7 +183,9 @@ fn run_text(input: &mut impl Read, out: &mut impl Write, r: &mut Redactor) -> Re
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Failure::Read(e)),
         };
-        r.feed(&buf[..n], out).map_err(Failure::Write)?;
+        r.feed(&buf[..n], &mut FlushPerRead(out))
+            .map_err(Failure::Write)?;
+        out.flush().map_err(Failure::Write)?;
     }
     r.finish(out).map_err(Failure::Write)?;
     out.flush().map_err(Failure::Write)
