@@ -169,8 +169,11 @@ fn discord_snowflake(token: &[u8]) -> bool {
         return false;
     }
     let mut buf = [0u8; 24];
-    match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(trim_padding(id), &mut buf) {
-        Ok(n) => (17..=20).contains(&n) && buf[0] != b'0' && buf[..n].iter().all(u8::is_ascii_digit),
+    match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(trim_padding(id), &mut buf)
+    {
+        Ok(n) => {
+            (17..=20).contains(&n) && buf[0] != b'0' && buf[..n].iter().all(u8::is_ascii_digit)
+        }
         Err(_) => false,
     }
 }
