@@ -23,6 +23,9 @@ pub enum Validator {
     Base64,
     /// A credit-card-style Luhn check over the digits (used by some provider ids).
     Luhn,
+    /// A Discord bot token (`<id>.<timestamp>.<hmac>`): the first part is the bot's user id, a
+    /// 17–20 digit snowflake, in unpadded base64. Random lookalikes fail this.
+    DiscordSnowflake,
 }
 
 impl Validator {
@@ -33,6 +36,7 @@ impl Validator {
         ("pem-body", Validator::PemBody),
         ("base64", Validator::Base64),
         ("luhn", Validator::Luhn),
+        ("discord-snowflake", Validator::DiscordSnowflake),
     ];
 
     /// Looks a validator up by its name.
@@ -51,6 +55,7 @@ impl Validator {
             Validator::PemBody => pem_body(secret),
             Validator::Base64 => base64_any(secret),
             Validator::Luhn => luhn(secret),
+            Validator::DiscordSnowflake => discord_snowflake(secret),
         }
     }
 }
@@ -157,6 +162,22 @@ fn luhn(s: &[u8]) -> bool {
     count >= 2 && sum.is_multiple_of(10)
 }
 
+fn discord_snowflake(token: &[u8]) -> bool {
+    let id = token.split(|&b| b == b'.').next().unwrap_or(&[]);
+    // 20 digits encode to 27 base64 characters; anything longer is not a snowflake.
+    if id.len() > 28 {
+        return false;
+    }
+    let mut buf = [0u8; 24];
+    match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(trim_padding(id), &mut buf)
+    {
+        Ok(n) => {
+            (17..=20).contains(&n) && buf[0] != b'0' && buf[..n].iter().all(u8::is_ascii_digit)
+        }
+        Err(_) => false,
+    }
+}
+
 fn trim_padding(s: &[u8]) -> &[u8] {
     let end = s.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
     &s[..end]
@@ -219,6 +240,19 @@ mod tests {
         assert!(Validator::PemBody.check(good.as_bytes()));
         let bad = "-----BEGIN RSA PRIVATE KEY-----\nthis is * not base64 at all, just words and stuff!!\n-----END RSA PRIVATE KEY-----";
         assert!(!Validator::PemBody.check(bad.as_bytes()));
+    }
+
+    #[test]
+    fn discord_snowflake_needs_a_base64_numeric_id() {
+        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let good = format!("{}.GhT4kq.{}", enc("1180234567891234567"), "a".repeat(27));
+        assert!(Validator::DiscordSnowflake.check(good.as_bytes()));
+        // Same shape, but the first part decodes to letters, or to too few digits.
+        let letters = format!("{}.GhT4kq.{}", enc("abcdefghijklmnopqr"), "a".repeat(27));
+        assert!(!Validator::DiscordSnowflake.check(letters.as_bytes()));
+        let short = format!("{}.GhT4kq.{}", enc("123456789012"), "a".repeat(27));
+        assert!(!Validator::DiscordSnowflake.check(short.as_bytes()));
+        assert!(!Validator::DiscordSnowflake.check(b"not base64 at all!.x.y"));
     }
 
     #[test]
