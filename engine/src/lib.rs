@@ -49,6 +49,7 @@ mod error;
 mod finding;
 pub mod gitleaks;
 pub mod placeholder;
+mod prefilter;
 mod redact;
 pub mod rule;
 mod scanner;

@@ -3,7 +3,7 @@
 //! # How a chunk becomes findings
 //! 1. Bytes are copied into a fixed roll buffer (it never grows).
 //! 2. When the buffer is full (or at a boundary: end of stream, or end of line in line mode),
-//!    the Aho-Corasick prefilter finds every keyword occurrence whose end lies in the range not
+//!    the keyword prefilter ([`crate::prefilter`]) finds every keyword occurrence whose end lies in the range not
 //!    yet processed and far enough from the buffer's end that the keyword's window is complete.
 //! 3. Each occurrence runs its rules' regexes inside the window (see [`crate::Engine`]), after
 //!    the rule's previous match, so no span is reported twice. Entropy, validators, placeholder
@@ -306,6 +306,8 @@ pub struct Scanner {
     seg_start: u64,
     line_mode: bool,
     work: Work,
+    /// The prefilter's reorder buffer.
+    occurrences: crate::prefilter::Scratch,
     /// Escape sequences before this were decoded with an earlier region.
     esc_covered: u64,
     /// End of the furthest provider (non-generic) finding delivered, for generic suppression.
@@ -366,6 +368,7 @@ impl Scanner {
                 decoded: Decoded::with_capacity(MAX_BASE64_RUN.max(3 * ESCAPE_RADIUS)),
                 stats: vec![RuleStats::default(); inner.rules.len()],
             },
+            occurrences: inner.prefilter.new_scratch(),
             esc_covered: 0,
             specific_end: 0,
             generic_end: 0,
@@ -540,34 +543,39 @@ impl Scanner {
             (lo - self.buf_abs) as usize,
             (commit - self.buf_abs) as usize,
         );
-        let input = aho_corasick::Input::new(&self.buf[..hi_rel]).span(lo_rel..hi_rel);
-        let mut state = aho_corasick::automaton::OverlappingState::start();
-        loop {
-            inner.prefilter.find_overlapping(input.clone(), &mut state);
-            let Some(m) = state.get_match() else { break };
-            let kw_end = self.buf_abs + m.end() as u64;
-            if kw_end <= self.done {
-                continue;
-            }
-            let kw_start = self.buf_abs + m.start() as u64;
-            for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
-                let window = Window {
-                    buf: &self.buf[..self.len],
-                    buf_abs: self.buf_abs,
-                    seg_start: self.seg_start,
-                    nested: false,
-                    end,
-                };
-                self.work.confirm(
-                    &window,
-                    &inner.rules[ri as usize],
-                    ri as usize,
-                    kw_start,
-                    kw_end,
-                );
-                self.work.queue_found();
-            }
-        }
+        let (buf, buf_abs, done, seg_start) = (
+            &self.buf[..self.len],
+            self.buf_abs,
+            self.done,
+            self.seg_start,
+        );
+        let work = &mut self.work;
+        inner
+            .prefilter
+            .for_each(buf, lo_rel, hi_rel, &mut self.occurrences, |m| {
+                let kw_end = buf_abs + m.end as u64;
+                if kw_end <= done {
+                    return;
+                }
+                let kw_start = buf_abs + m.start as u64;
+                for &ri in &inner.keyword_rules[m.pattern as usize] {
+                    let window = Window {
+                        buf,
+                        buf_abs,
+                        seg_start,
+                        nested: false,
+                        end,
+                    };
+                    work.confirm(
+                        &window,
+                        &inner.rules[ri as usize],
+                        ri as usize,
+                        kw_start,
+                        kw_end,
+                    );
+                    work.queue_found();
+                }
+            });
         if engine.0.decode {
             self.find_encoded(commit, end);
         }
@@ -640,47 +648,45 @@ impl Scanner {
         work.nested_generation = work.nested_generation.wrapping_add(1);
         let decoded = std::mem::take(&mut work.decoded);
         let view = decoded.as_slice();
-        let mut state = aho_corasick::automaton::OverlappingState::start();
-        loop {
-            inner
-                .prefilter
-                .find_overlapping(aho_corasick::Input::new(view), &mut state);
-            let Some(m) = state.get_match() else { break };
-            for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
-                let window = Window {
-                    buf: view,
-                    buf_abs: 0,
-                    seg_start: 0,
-                    nested: true,
-                    end: view.len() as u64,
-                };
-                work.confirm(
-                    &window,
-                    &inner.rules[ri as usize],
-                    ri as usize,
-                    m.start() as u64,
-                    m.end() as u64,
-                );
-                while let Some(p) = work.found.pop() {
-                    let (s, e) = (p.start as usize, p.end as usize);
-                    if !decoded.any_encoded(s..e) {
-                        continue; // plain text inside the region: the stream scan reports it
-                    }
-                    let map = |i: u64| base + decoded.origin[i as usize] as u64;
-                    let q = Pending {
-                        start: map(p.start),
-                        end: map(p.end),
-                        match_start: map(p.match_start),
-                        match_end: map(p.match_end),
-                        rule: p.rule,
+        let occurrences = &mut self.occurrences;
+        inner
+            .prefilter
+            .for_each(view, 0, view.len(), occurrences, |m| {
+                for &ri in &inner.keyword_rules[m.pattern as usize] {
+                    let window = Window {
+                        buf: view,
+                        buf_abs: 0,
+                        seg_start: 0,
+                        nested: true,
+                        end: view.len() as u64,
                     };
-                    let at = work.pending.partition_point(|x| x < &q);
-                    if work.pending.get(at) != Some(&q) {
-                        work.pending.insert(at, q);
+                    work.confirm(
+                        &window,
+                        &inner.rules[ri as usize],
+                        ri as usize,
+                        m.start as u64,
+                        m.end as u64,
+                    );
+                    while let Some(p) = work.found.pop() {
+                        let (s, e) = (p.start as usize, p.end as usize);
+                        if !decoded.any_encoded(s..e) {
+                            continue; // plain text inside the region: the stream scan reports it
+                        }
+                        let map = |i: u64| base + decoded.origin[i as usize] as u64;
+                        let q = Pending {
+                            start: map(p.start),
+                            end: map(p.end),
+                            match_start: map(p.match_start),
+                            match_end: map(p.match_end),
+                            rule: p.rule,
+                        };
+                        let at = work.pending.partition_point(|x| x < &q);
+                        if work.pending.get(at) != Some(&q) {
+                            work.pending.insert(at, q);
+                        }
                     }
                 }
-            }
-        }
+            });
         work.decoded = decoded;
     }
 
