@@ -180,3 +180,63 @@ pub fn dense_base64_hex(size: usize) -> Corpus {
         planted: 0,
     }
 }
+
+/// Adversarial: text dense in keywords (`token`, `api_key`, `password`, `secret`, provider
+/// prefixes) whose values are too short or too plain to be secrets, so every few bytes opens
+/// a window and runs rules; one line in `every` carries a real secret.
+pub fn keyword_dense(size: usize, every: u64) -> Corpus {
+    let mut rng = Rng(0xde75e);
+    let mut data = Vec::with_capacity(size + 512);
+    let mut planted_n = 0;
+    let names = [
+        "token",
+        "api_key",
+        "apikey",
+        "secret",
+        "password",
+        "passwd",
+        "auth",
+        "key",
+        "access_key",
+        "client_secret",
+        "bearer",
+        "private_key",
+        "credentials",
+    ];
+    let prefixes = [
+        "ghp", "AKIA", "sk_live", "xoxb", "glpat", "npm", "pat", "eyJ",
+    ];
+    let mut i = 0u64;
+    while data.len() < size {
+        i += 1;
+        let line = if i.is_multiple_of(every) {
+            planted_n += 1;
+            format!("deploy {} ok\n", planted(&mut rng))
+        } else {
+            let n = names[rng.below(names.len() as u64) as usize];
+            let p = prefixes[rng.below(prefixes.len() as u64) as usize];
+            // Values: placeholders and short words, not secrets.
+            format!(
+                "{n}={p} {n}: null {n}_id={} {p}_{} {n}=\"${{{}}}\" key token secret\n",
+                rng.below(1000),
+                rng.string(b"abc", 3),
+                n.to_ascii_uppercase()
+            )
+        };
+        data.extend_from_slice(line.as_bytes());
+    }
+    Corpus {
+        name: "keyword-dense",
+        data,
+        planted: planted_n,
+    }
+}
+
+/// Adversarial: one line of `size` bytes (minified JavaScript with its newlines removed), so
+/// nothing can be decided at a line end.
+pub fn single_line(size: usize, every: u64) -> Corpus {
+    let mut c = minified_js(size, every);
+    c.data.retain(|&b| b != b'\n');
+    c.name = "single-line";
+    c
+}
