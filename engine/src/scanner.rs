@@ -590,31 +590,34 @@ impl Scanner {
         let rel = move |a: u64| (a - buf_abs) as usize;
         let (lo, hi, stop) = (rel(from), rel(commit), rel(end));
         let reach = self.engine.0.reach;
-        // Base64 runs that start in [lo, hi).
+        // Base64 runs that start in [lo, hi). Only runs of MIN_BASE64_RUN bytes or more are
+        // decoded, and every such run covers a position of the sample lo, lo + MIN, ...:
+        // test those and look around the base64 ones, rather than classify every byte.
         let max_run = MAX_BASE64_RUN.min(reach.saturating_sub(8));
-        let mut i = lo;
-        while i < hi {
-            let b = self.buf[i];
-            let starts_run = BASE64_BYTE[b as usize]
-                && (i == 0
-                    || self.buf_abs + i as u64 == self.seg_start
-                    || !BASE64_BYTE[self.buf[i - 1] as usize]);
-            if !starts_run {
-                i += 1;
+        let floor = rel(self.seg_start.max(self.buf_abs));
+        let b64 = |c: u8| BASE64_BYTE[c as usize];
+        let mut p = lo;
+        while p < (hi + MIN_BASE64_RUN - 1).min(stop) {
+            if !b64(self.buf[p]) {
+                p += MIN_BASE64_RUN;
                 continue;
             }
-            let limit = (i + max_run + 1).min(stop);
-            let j = self.buf[i..limit]
-                .iter()
-                .position(|&c| !BASE64_BYTE[c as usize])
-                .map_or(limit, |k| i + k);
-            let run_len = j - i;
-            if (MIN_BASE64_RUN..=max_run).contains(&run_len)
-                && self.work.decoded.base64(&self.buf[i..j])
-            {
-                self.scan_decoded(self.buf_abs + i as u64);
+            // The run holding p: [s, e).
+            let mut s = p;
+            while s > floor && b64(self.buf[s - 1]) {
+                s -= 1;
             }
-            i = j.max(i + 1);
+            let mut e = p + 1;
+            while e < stop && b64(self.buf[e]) {
+                e += 1;
+            }
+            if (lo..hi).contains(&s)
+                && (MIN_BASE64_RUN..=max_run).contains(&(e - s))
+                && self.work.decoded.base64(&self.buf[s..e])
+            {
+                self.scan_decoded(self.buf_abs + s as u64);
+            }
+            p = e + 1;
         }
         // Escape sequences in [lo, hi): decode a region around each, once.
         let radius = ESCAPE_RADIUS.min(reach / 2);
