@@ -50,6 +50,8 @@ pub(crate) struct CompiledRule {
     /// Longest match the regex can produce, capped by the engine's `max_match_len`. Bounds the
     /// window searched around a keyword hit.
     pub max_len: usize,
+    /// Whether `max_len` bounds every match (the regex's own maximum is within the cap).
+    pub bounded: bool,
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
     pub allow_regexes: Vec<meta::Regex>,
@@ -247,6 +249,10 @@ pub(crate) fn compile_rule(
         .maximum_len()
         .unwrap_or(usize::MAX)
         .min(max_match_len);
+    let bounded = hir
+        .properties()
+        .maximum_len()
+        .is_some_and(|m| m <= max_match_len);
     let validator = match &r.validator {
         None => None,
         Some(name) => Some(Validator::from_name(name).ok_or_else(|| {
@@ -304,6 +310,7 @@ pub(crate) fn compile_rule(
         regex,
         secret_group,
         max_len,
+        bounded,
         min_entropy,
         validator,
         allow_regexes,

@@ -156,6 +156,18 @@ impl Work {
             return; // inside the rule's previous match
         }
         from = from.max(next);
+        // Windows of nearby keywords overlap. If this rule's last search, over [f, t), found
+        // nothing, no match lies inside it, so a match here that starts at or after `f` ends
+        // after `t`, and (being at most `max_len` long) starts after `t - max_len`: skip the
+        // starts before that. Leftmost-first results are unchanged, since no match starts in
+        // the skipped part (look-around sees beyond a span, so existence does not depend on it).
+        let bounded_skip = !anchored && !win.nested && rule.bounded;
+        if bounded_skip {
+            let (f, t) = self.no_match[ri];
+            if f <= from && from < t {
+                from = from.max((t + 1).saturating_sub(rule.max_len as u64));
+            }
+        }
         let nslots = 2 * (rule.secret_group + 1);
         let stats = &mut self.stats[ri];
         stats.candidates += 1;
@@ -174,6 +186,9 @@ impl Work {
                 .search_slots_with(&mut self.caches[ri], &input, slots)
                 .is_none()
             {
+                if bounded_skip {
+                    self.no_match[ri] = (from, to);
+                }
                 return;
             }
             let (ms, me) = (slots[0].unwrap().get(), slots[1].unwrap().get());
@@ -284,6 +299,8 @@ struct Work {
     /// Per-rule cursors inside the current decoded view, valid when their generation matches.
     nested_next: Vec<(u32, u64)>,
     nested_generation: u32,
+    /// Per rule: the span of its latest window search (in the stream) that found no match.
+    no_match: Vec<(u64, u64)>,
     decoded: Decoded,
     stats: Vec<RuleStats>,
 }
@@ -365,6 +382,7 @@ impl Scanner {
                 found: Vec::with_capacity(FOUND_CAPACITY),
                 nested_next: vec![(u32::MAX, 0); inner.rules.len()],
                 nested_generation: 0,
+                no_match: vec![(0, 0); inner.rules.len()],
                 decoded: Decoded::with_capacity(MAX_BASE64_RUN.max(3 * ESCAPE_RADIUS)),
                 stats: vec![RuleStats::default(); inner.rules.len()],
             },
@@ -431,6 +449,7 @@ impl Scanner {
         self.done = 0;
         self.seg_start = 0;
         self.work.next.iter_mut().for_each(|n| *n = 0);
+        self.work.no_match.iter_mut().for_each(|n| *n = (0, 0));
         self.work.pending.clear();
         self.esc_covered = 0;
         self.specific_end = 0;
