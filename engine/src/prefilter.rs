@@ -2,9 +2,10 @@
 //! overlapping) in a range of the buffer, in the order the scanner needs them.
 //!
 //! # Why not only Aho-Corasick
-//! An Aho-Corasick DFA over the default set's ~900 keywords walks a table of about a MiB one
-//! byte at a time, each step depending on the previous one's load: ~19 instructions and often
-//! a cache miss per byte, even where no keyword occurs. Most text contains no keyword at all.
+//! An Aho-Corasick DFA over the default set's ~900 keywords takes one step per byte, and each
+//! step's table load needs the previous step's result: a chain of dependent loads (~19
+//! instructions) per byte, which the CPU cannot overlap, even where no keyword occurs. Most
+//! text contains no keyword at all.
 //!
 //! # What this does instead
 //! 1. **Gram filter.** Each keyword of 4 bytes or more is represented by one of its 4-byte
@@ -12,7 +13,7 @@
 //!    (it stays in L1) of 64-bit words is indexed by a hash of the gram's first 3 bytes; the
 //!    bit for its 4th byte is set. Keywords of 3 bytes set every bit of their word (any 4th
 //!    byte). The scan loads 8 bytes at a time and tests the 5 positions they cover: a multiply,
-//!    a load and a shift each, with independent loads (unlike the automaton's chain), and one
+//!    a load and a shift each, independent of each other (unlike the automaton's chain), and one
 //!    branch per 5 positions. A keyword occurrence contains its gram at a fixed offset, so its
 //!    gram position is always tested: no false negatives by construction.
 //! 2. **Two-byte keywords** have no gram; their first bytes (at most three, case included)
