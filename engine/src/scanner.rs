@@ -161,6 +161,8 @@ impl Work {
         // after `t`, and (being at most `max_len` long) starts after `t - max_len`: skip the
         // starts before that. Leftmost-first results are unchanged, since no match starts in
         // the skipped part (look-around sees beyond a span, so existence does not depend on it).
+        // A span that ended at the buffer's end (a boundary) is never reused: the stream ends,
+        // or, in line mode, later windows start at or after that end.
         let bounded_skip = !anchored && !win.nested && rule.bounded;
         if bounded_skip {
             let (f, t) = self.no_match[ri];
