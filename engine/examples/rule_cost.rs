@@ -1,6 +1,7 @@
 //! Which rules cost the most: `cargo run --release -p secretsift --example rule_cost [FILE...]`.
 //!
-//! Scans the bench corpora (logs, minified JS, dense base64/hex; no secrets planted) and any
+//! Scans the bench corpora (logs, minified JS, dense base64/hex, keyword-dense; no secrets
+//! planted) and any
 //! files given, then prints the rules whose regexes searched the most bytes, with how many
 //! keyword occurrences selected them and how many findings they reported. A rule near the top
 //! has a keyword that is too common or a regex whose window is too wide (unbounded `+`/`*`).
@@ -21,6 +22,10 @@ fn main() {
         (
             "dense-base64-hex".into(),
             corpus::dense_base64_hex(16 << 20).data,
+        ),
+        (
+            "keyword-dense".into(),
+            corpus::keyword_dense(1 << 20, u64::MAX).data,
         ),
     ];
     for path in std::env::args().skip(1) {

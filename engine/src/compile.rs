@@ -50,6 +50,8 @@ pub(crate) struct CompiledRule {
     /// Longest match the regex can produce, capped by the engine's `max_match_len`. Bounds the
     /// window searched around a keyword hit.
     pub max_len: usize,
+    /// Whether `max_len` bounds every match (the regex's own maximum is within the cap).
+    pub bounded: bool,
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
     pub allow_target: AllowTarget,
@@ -316,6 +318,7 @@ pub(crate) fn compile_rule(
         ));
     }
     let max_len = facts.max_len.unwrap_or(usize::MAX).min(o.max_match_len);
+    let bounded = facts.max_len.is_some_and(|m| m <= o.max_match_len);
     let validator = match &r.validator {
         None => None,
         Some(name) => Some(Validator::from_name(name).ok_or_else(|| {
@@ -376,6 +379,7 @@ pub(crate) fn compile_rule(
         },
         secret_group,
         max_len,
+        bounded,
         min_entropy,
         validator,
         allow_target: r.allowlist.target,

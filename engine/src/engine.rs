@@ -2,12 +2,11 @@
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
 use crate::builtin::DEFAULT_RULES;
 use crate::compile::{compile_rule, CompileOptions, CompiledRule, RuleInfo};
 use crate::error::{BuildError, BuildErrorKind};
 use crate::finding::FindingBuf;
+use crate::prefilter::Prefilter;
 use crate::redact::{RedactOptions, Redactor};
 use crate::rule::{parse_toml, RuleSyntax};
 use crate::scanner::Scanner;
@@ -43,8 +42,9 @@ pub struct Engine(pub(crate) Arc<Inner>);
 
 pub(crate) struct Inner {
     pub rules: Vec<CompiledRule>,
-    /// Aho-Corasick over all distinct keywords, ASCII case-insensitive, overlapping.
-    pub prefilter: AhoCorasick,
+    /// Finds all distinct keywords, ASCII case-insensitive, overlapping (see
+    /// [`crate::prefilter`]).
+    pub prefilter: Prefilter,
     /// For each prefilter pattern, the rules that keyword selects.
     pub keyword_rules: Vec<Vec<u32>>,
     /// Longest keyword, in bytes.
@@ -335,19 +335,7 @@ impl EngineBuilder {
                 ));
             }
         }
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&keywords)
-            .or_else(|_| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&keywords)
-            })
-            .map_err(|e| {
-                BuildError::new(BuildErrorKind::Limit, format!("keyword automaton: {e}"))
-            })?;
+        let prefilter = Prefilter::new(&keywords);
         let max_keyword_len = keywords.iter().map(String::len).max().unwrap_or(0);
         let reach = rules
             .iter()

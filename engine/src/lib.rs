@@ -51,6 +51,7 @@ mod error;
 mod finding;
 pub mod gitleaks;
 pub mod placeholder;
+mod prefilter;
 mod redact;
 mod regex_facts;
 pub mod rule;

@@ -3,7 +3,7 @@
 //! # How a chunk becomes findings
 //! 1. Bytes are copied into a fixed roll buffer (it never grows).
 //! 2. When the buffer is full (or at a boundary: end of stream, or end of line in line mode),
-//!    the Aho-Corasick prefilter finds every keyword occurrence whose end lies in the range not
+//!    the keyword prefilter ([`crate::prefilter`]) finds every keyword occurrence whose end lies in the range not
 //!    yet processed and far enough from the buffer's end that the keyword's window is complete.
 //! 3. Each occurrence runs its rules' regexes inside the window (see [`crate::Engine`]), after
 //!    the rule's previous match, so no span is reported twice. Entropy, validators, placeholder
@@ -155,6 +155,20 @@ impl Work {
             return; // inside the rule's previous match
         }
         from = from.max(next);
+        // Windows of nearby keywords overlap. If this rule's last search, over [f, t), found
+        // nothing, no match lies inside it, so a match here that starts at or after `f` ends
+        // after `t`, and (being at most `max_len` long) starts after `t - max_len`: skip the
+        // starts before that. Leftmost-first results are unchanged, since no match starts in
+        // the skipped part (look-around sees beyond a span, so existence does not depend on it).
+        // A span that ended at the buffer's end (a boundary) is never reused: the stream ends,
+        // or, in line mode, later windows start at or after that end.
+        let bounded_skip = !anchored && !win.nested && rule.bounded;
+        if bounded_skip {
+            let (f, t) = self.no_match[ri];
+            if f <= from && from < t {
+                from = from.max((t + 1).saturating_sub(rule.max_len as u64));
+            }
+        }
         let nslots = 2 * (rule.secret_group + 1);
         // A lazy engine compiles the rule, and this scanner sizes its scratch, on first use.
         let m = rule.matcher();
@@ -181,6 +195,9 @@ impl Work {
                 .search_slots_with(&mut cache.regex, &input, slots)
                 .is_none()
             {
+                if bounded_skip {
+                    self.no_match[ri] = (from, to);
+                }
                 return;
             }
             let (ms, me) = (slots[0].unwrap().get(), slots[1].unwrap().get());
@@ -294,6 +311,8 @@ struct Work {
     /// Per-rule cursors inside the current decoded view, valid when their generation matches.
     nested_next: Vec<(u32, u64)>,
     nested_generation: u32,
+    /// Per rule: the span of its latest window search (in the stream) that found no match.
+    no_match: Vec<(u64, u64)>,
     decoded: Decoded,
     stats: Vec<RuleStats>,
 }
@@ -317,6 +336,8 @@ pub struct Scanner {
     seg_start: u64,
     line_mode: bool,
     work: Work,
+    /// The prefilter's reorder buffer.
+    occurrences: crate::prefilter::Scratch,
     /// Escape sequences before this were decoded with an earlier region.
     esc_covered: u64,
     /// End of the furthest provider (non-generic) finding delivered, for generic suppression.
@@ -367,9 +388,11 @@ impl Scanner {
                 found: Vec::with_capacity(FOUND_CAPACITY),
                 nested_next: vec![(u32::MAX, 0); inner.rules.len()],
                 nested_generation: 0,
+                no_match: vec![(0, 0); inner.rules.len()],
                 decoded: Decoded::with_capacity(MAX_BASE64_RUN.max(3 * ESCAPE_RADIUS)),
                 stats: vec![RuleStats::default(); inner.rules.len()],
             },
+            occurrences: inner.prefilter.new_scratch(),
             esc_covered: 0,
             specific_end: 0,
             generic_end: 0,
@@ -436,6 +459,7 @@ impl Scanner {
         self.done = 0;
         self.seg_start = 0;
         self.work.next.iter_mut().for_each(|n| *n = 0);
+        self.work.no_match.iter_mut().for_each(|n| *n = (0, 0));
         self.work.pending.clear();
         self.esc_covered = 0;
         self.specific_end = 0;
@@ -548,34 +572,39 @@ impl Scanner {
             (lo - self.buf_abs) as usize,
             (commit - self.buf_abs) as usize,
         );
-        let input = aho_corasick::Input::new(&self.buf[..hi_rel]).span(lo_rel..hi_rel);
-        let mut state = aho_corasick::automaton::OverlappingState::start();
-        loop {
-            inner.prefilter.find_overlapping(input.clone(), &mut state);
-            let Some(m) = state.get_match() else { break };
-            let kw_end = self.buf_abs + m.end() as u64;
-            if kw_end <= self.done {
-                continue;
-            }
-            let kw_start = self.buf_abs + m.start() as u64;
-            for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
-                let window = Window {
-                    buf: &self.buf[..self.len],
-                    buf_abs: self.buf_abs,
-                    seg_start: self.seg_start,
-                    nested: false,
-                    end,
-                };
-                self.work.confirm(
-                    &window,
-                    &inner.rules[ri as usize],
-                    ri as usize,
-                    kw_start,
-                    kw_end,
-                );
-                self.work.queue_found();
-            }
-        }
+        let (buf, buf_abs, done, seg_start) = (
+            &self.buf[..self.len],
+            self.buf_abs,
+            self.done,
+            self.seg_start,
+        );
+        let work = &mut self.work;
+        inner
+            .prefilter
+            .for_each(buf, lo_rel, hi_rel, &mut self.occurrences, |m| {
+                let kw_end = buf_abs + m.end as u64;
+                if kw_end <= done {
+                    return;
+                }
+                let kw_start = buf_abs + m.start as u64;
+                for &ri in &inner.keyword_rules[m.pattern as usize] {
+                    let window = Window {
+                        buf,
+                        buf_abs,
+                        seg_start,
+                        nested: false,
+                        end,
+                    };
+                    work.confirm(
+                        &window,
+                        &inner.rules[ri as usize],
+                        ri as usize,
+                        kw_start,
+                        kw_end,
+                    );
+                    work.queue_found();
+                }
+            });
         if engine.0.decode {
             self.find_encoded(commit, end);
         }
@@ -590,31 +619,34 @@ impl Scanner {
         let rel = move |a: u64| (a - buf_abs) as usize;
         let (lo, hi, stop) = (rel(from), rel(commit), rel(end));
         let reach = self.engine.0.reach;
-        // Base64 runs that start in [lo, hi).
+        // Base64 runs that start in [lo, hi). Only runs of MIN_BASE64_RUN bytes or more are
+        // decoded, and every such run covers a position of the sample lo, lo + MIN, ...:
+        // test those and look around the base64 ones, rather than classify every byte.
         let max_run = MAX_BASE64_RUN.min(reach.saturating_sub(8));
-        let mut i = lo;
-        while i < hi {
-            let b = self.buf[i];
-            let starts_run = BASE64_BYTE[b as usize]
-                && (i == 0
-                    || self.buf_abs + i as u64 == self.seg_start
-                    || !BASE64_BYTE[self.buf[i - 1] as usize]);
-            if !starts_run {
-                i += 1;
+        let floor = rel(self.seg_start.max(self.buf_abs));
+        let b64 = |c: u8| BASE64_BYTE[c as usize];
+        let mut p = lo;
+        while p < (hi + MIN_BASE64_RUN - 1).min(stop) {
+            if !b64(self.buf[p]) {
+                p += MIN_BASE64_RUN;
                 continue;
             }
-            let limit = (i + max_run + 1).min(stop);
-            let j = self.buf[i..limit]
-                .iter()
-                .position(|&c| !BASE64_BYTE[c as usize])
-                .map_or(limit, |k| i + k);
-            let run_len = j - i;
-            if (MIN_BASE64_RUN..=max_run).contains(&run_len)
-                && self.work.decoded.base64(&self.buf[i..j])
-            {
-                self.scan_decoded(self.buf_abs + i as u64);
+            // The run holding p: [s, e).
+            let mut s = p;
+            while s > floor && b64(self.buf[s - 1]) {
+                s -= 1;
             }
-            i = j.max(i + 1);
+            let mut e = p + 1;
+            while e < stop && b64(self.buf[e]) {
+                e += 1;
+            }
+            if (lo..hi).contains(&s)
+                && (MIN_BASE64_RUN..=max_run).contains(&(e - s))
+                && self.work.decoded.base64(&self.buf[s..e])
+            {
+                self.scan_decoded(self.buf_abs + s as u64);
+            }
+            p = e + 1;
         }
         // Escape sequences in [lo, hi): decode a region around each, once.
         let radius = ESCAPE_RADIUS.min(reach / 2);
@@ -648,47 +680,45 @@ impl Scanner {
         work.nested_generation = work.nested_generation.wrapping_add(1);
         let decoded = std::mem::take(&mut work.decoded);
         let view = decoded.as_slice();
-        let mut state = aho_corasick::automaton::OverlappingState::start();
-        loop {
-            inner
-                .prefilter
-                .find_overlapping(aho_corasick::Input::new(view), &mut state);
-            let Some(m) = state.get_match() else { break };
-            for &ri in &inner.keyword_rules[m.pattern().as_usize()] {
-                let window = Window {
-                    buf: view,
-                    buf_abs: 0,
-                    seg_start: 0,
-                    nested: true,
-                    end: view.len() as u64,
-                };
-                work.confirm(
-                    &window,
-                    &inner.rules[ri as usize],
-                    ri as usize,
-                    m.start() as u64,
-                    m.end() as u64,
-                );
-                while let Some(p) = work.found.pop() {
-                    let (s, e) = (p.start as usize, p.end as usize);
-                    if !decoded.any_encoded(s..e) {
-                        continue; // plain text inside the region: the stream scan reports it
-                    }
-                    let map = |i: u64| base + decoded.origin[i as usize] as u64;
-                    let q = Pending {
-                        start: map(p.start),
-                        end: map(p.end),
-                        match_start: map(p.match_start),
-                        match_end: map(p.match_end),
-                        rule: p.rule,
+        let occurrences = &mut self.occurrences;
+        inner
+            .prefilter
+            .for_each(view, 0, view.len(), occurrences, |m| {
+                for &ri in &inner.keyword_rules[m.pattern as usize] {
+                    let window = Window {
+                        buf: view,
+                        buf_abs: 0,
+                        seg_start: 0,
+                        nested: true,
+                        end: view.len() as u64,
                     };
-                    let at = work.pending.partition_point(|x| x < &q);
-                    if work.pending.get(at) != Some(&q) {
-                        work.pending.insert(at, q);
+                    work.confirm(
+                        &window,
+                        &inner.rules[ri as usize],
+                        ri as usize,
+                        m.start as u64,
+                        m.end as u64,
+                    );
+                    while let Some(p) = work.found.pop() {
+                        let (s, e) = (p.start as usize, p.end as usize);
+                        if !decoded.any_encoded(s..e) {
+                            continue; // plain text inside the region: the stream scan reports it
+                        }
+                        let map = |i: u64| base + decoded.origin[i as usize] as u64;
+                        let q = Pending {
+                            start: map(p.start),
+                            end: map(p.end),
+                            match_start: map(p.match_start),
+                            match_end: map(p.match_end),
+                            rule: p.rule,
+                        };
+                        let at = work.pending.partition_point(|x| x < &q);
+                        if work.pending.get(at) != Some(&q) {
+                            work.pending.insert(at, q);
+                        }
                     }
                 }
-            }
-        }
+            });
         work.decoded = decoded;
     }
 

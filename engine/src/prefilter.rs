@@ -1,0 +1,513 @@
+//! The keyword prefilter: finds every occurrence of every keyword (ASCII case-insensitive,
+//! overlapping) in a range of the buffer, in the order the scanner needs them.
+//!
+//! # Why not only Aho-Corasick
+//! An Aho-Corasick DFA over the default set's ~900 keywords takes one step per byte, and each
+//! step's table load needs the previous step's result: a chain of dependent loads (~19
+//! instructions) per byte, which the CPU cannot overlap, even where no keyword occurs. Most
+//! text contains no keyword at all.
+//!
+//! # What this does instead
+//! 1. **Gram filter.** Each keyword of 4 bytes or more is represented by one of its 4-byte
+//!    substrings (a *gram*), chosen to be rare in text (see [`gram_rarity`]). A 32 KiB table
+//!    (it stays in L1) of 64-bit words is indexed by a hash of the gram's first 3 bytes; the
+//!    bit for its 4th byte is set. Keywords of 3 bytes set every bit of their word (any 4th
+//!    byte). The scan loads 8 bytes at a time and tests the 5 positions they cover: a multiply,
+//!    a load and a shift each, independent of each other (unlike the automaton's chain), and one
+//!    branch per 5 positions. A keyword occurrence contains its gram at a fixed offset, so its
+//!    gram position is always tested: no false negatives by construction.
+//! 2. **Two-byte keywords** have no gram; their first bytes (at most three, case included)
+//!    are found with `memchr3`, and each such position is checked too. With more distinct
+//!    first bytes every position is checked (slow, but correct).
+//! 3. **Exact check.** A set bit (real grams and hash collisions) looks up the keywords whose
+//!    gram lands in that word and compares each in place.
+//! 4. **Order.** Occurrences are reported in the order an overlapping Aho-Corasick search
+//!    reports them — by end, then by start (at one end position its automaton reports the
+//!    longest keyword first) — because the scanner's per-rule cursors make that order part of
+//!    the result. A hit at position `i` yields occurrences ending at `i + min_tail` or later,
+//!    so everything pending that ends before that can be released; the rest wait in a small
+//!    sorted buffer whose size is bounded by the keyword lengths, allocated up front.
+//!
+//! Sampling at a stride (testing every `k`-th position) would be cheaper but needs every
+//! keyword to be at least `k + 3` bytes long; the default set has 175 keywords of 2 to 4 bytes.
+
+/// The table has `2^WORD_BITS` words of 64 bits (32 KiB).
+const WORD_BITS: u32 = 12;
+const WORDS: usize = 1 << WORD_BITS;
+/// Clears bit 5 of every byte: folds ASCII case (other bytes may collide too, which only
+/// costs a check).
+const FOLD: u64 = 0xdfdf_dfdf_dfdf_dfdf;
+
+/// Multiplier of the gram hash (odd, well mixed).
+const MUL: u32 = 0x9e37_79b1;
+
+/// Table word for the gram `k` (folded, little-endian): a hash of its first 3 bytes only.
+/// Bits 12..24 of a product depend on bits 0..24 of `k` only.
+#[inline(always)]
+fn word_index(k: u32) -> usize {
+    ((k.wrapping_mul(MUL) >> 12) as usize) & (WORDS - 1)
+}
+
+/// Bit for the gram `k` in its word: the top 6 bits of the same product, which depend on all
+/// 4 bytes.
+#[inline(always)]
+fn bit_index(k: u32) -> u32 {
+    k.wrapping_mul(MUL) >> 26
+}
+
+/// Folded little-endian gram of up to 4 bytes.
+fn gram_of(b: &[u8]) -> u32 {
+    let mut g = [0u8; 4];
+    g[..b.len()].copy_from_slice(b);
+    (u32::from_le_bytes(g) as u64 & FOLD) as u32
+}
+
+#[inline(always)]
+fn bit_in(table: &[u64; WORDS], k: u32) -> u64 {
+    let h = k.wrapping_mul(MUL);
+    table[((h >> 12) as usize) & (WORDS - 1)] >> (h >> 26)
+}
+
+/// The first `i` (stepping by 5 from `i`, while `i + 8 <= end`) whose five grams hit the
+/// table; `i` past the last such step if none. The hot loop: kept apart so that nothing else
+/// competes for its registers.
+#[inline(never)]
+fn skip(table: &[u64; WORDS], hay: &[u8], mut i: usize, end: usize) -> usize {
+    let end = end.min(hay.len());
+    while i + 8 <= end {
+        let w = u64::from_le_bytes(hay[i..i + 8].try_into().unwrap_or([0; 8])) & FOLD;
+        let any = bit_in(table, w as u32)
+            | bit_in(table, (w >> 8) as u32)
+            | bit_in(table, (w >> 16) as u32)
+            | bit_in(table, (w >> 24) as u32)
+            | bit_in(table, (w >> 32) as u32);
+        if any & 1 != 0 {
+            return i;
+        }
+        i += 5;
+    }
+    i
+}
+
+/// One keyword reachable from a table word.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// The gram, folded, and which of its bytes count (3-byte keywords: the low three).
+    gram: u32,
+    mask: u32,
+    /// Keyword (pattern) index.
+    pattern: u32,
+    /// Offset of the gram in the keyword.
+    offset: u8,
+}
+
+/// A keyword occurrence: `pattern` at `start..end` (haystack offsets).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Occurrence {
+    // Field order is the report order.
+    pub end: usize,
+    pub start: usize,
+    pub pattern: u32,
+}
+
+/// Scratch for [`Prefilter::for_each`]: the reorder buffer, sized by [`Prefilter::new_scratch`].
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// Sorted descending, so the next occurrence to report is at the back.
+    pending: Vec<Occurrence>,
+}
+
+/// How positions that may start a two-byte keyword are found.
+#[derive(Clone, Copy, Debug)]
+enum Pairs {
+    None,
+    /// `memchr3` over these bytes (repeated when fewer than three).
+    Bytes([u8; 3]),
+    /// Too many distinct first bytes: every position.
+    All,
+}
+
+pub(crate) struct Prefilter {
+    table: Box<[u64; WORDS]>,
+    /// `entries[heads[w] as usize..heads[w + 1] as usize]` are the keywords whose gram lands
+    /// in table word `w`.
+    heads: Box<[u32]>,
+    entries: Box<[Entry]>,
+    /// Two-byte keywords (pattern indices) and how to find where they may start.
+    pair_patterns: Box<[u32]>,
+    pairs: Pairs,
+    /// Keywords, lowercase.
+    keywords: Vec<Box<[u8]>>,
+    /// A hit at `i` yields occurrences ending at `i + min_tail` or later.
+    min_tail: usize,
+    /// Most occurrences that can wait in the reorder buffer at once.
+    pending_capacity: usize,
+}
+
+/// How common a byte is in text, roughly (higher: more common). Used only to choose which
+/// gram represents a keyword: rare grams mean fewer hits to check, never different results.
+fn byte_commonness(b: u8) -> u32 {
+    match b.to_ascii_lowercase() {
+        b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'h' | b'l' => 12,
+        b'd' | b'c' | b'u' | b'm' | b'f' | b'p' | b'g' | b'w' | b'y' | b'b' | b' ' => 8,
+        b'0'..=b'9' | b'.' | b'/' | b'=' | b'"' | b',' | b':' | b'(' | b')' | b';' => 6,
+        b'v' | b'k' | b'x' | b'_' | b'-' => 4,
+        _ => 2,
+    }
+}
+
+/// Estimated frequency of a gram in text: the product of its bytes' commonness.
+fn gram_rarity(g: &[u8]) -> u32 {
+    g.iter().map(|&b| byte_commonness(b)).product()
+}
+
+impl Prefilter {
+    /// Builds the filter for `keywords` (each at least 2 bytes long: the rule compiler refuses
+    /// shorter ones; an empty keyword is ignored).
+    pub(crate) fn new(keywords: &[String]) -> Prefilter {
+        let keywords: Vec<Box<[u8]>> = keywords
+            .iter()
+            .map(|k| k.as_bytes().to_ascii_lowercase().into_boxed_slice())
+            .collect();
+        // Choose each keyword's gram: the rarest, penalising grams other keywords already use
+        // (a shared gram means one hit checks several keywords). Keywords with the fewest
+        // choices pick first.
+        let mut order: Vec<usize> = (0..keywords.len()).collect();
+        order.sort_by_key(|&i| (keywords[i].len(), i));
+        let mut used: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+        let mut entries: Vec<(usize, Entry)> = Vec::new();
+        let mut pair_patterns = Vec::new();
+        let mut pair_firsts: Vec<u8> = Vec::new();
+        let mut min_tail = usize::MAX;
+        let mut table = Box::new([0u64; WORDS]);
+        for &p in &order {
+            let k = &keywords[p];
+            match k.len() {
+                0 => continue,
+                1 | 2 => {
+                    pair_patterns.push(p as u32);
+                    pair_firsts.push(k[0]);
+                    pair_firsts.push(k[0].to_ascii_uppercase());
+                    min_tail = min_tail.min(k.len());
+                }
+                3 => {
+                    let g = gram_of(k);
+                    let w = word_index(g);
+                    table[w] = u64::MAX;
+                    min_tail = min_tail.min(3);
+                    let e = Entry {
+                        gram: g,
+                        mask: 0x00ff_ffff,
+                        pattern: p as u32,
+                        offset: 0,
+                    };
+                    entries.push((w, e));
+                }
+                n => {
+                    let offset = (0..=n - 4)
+                        .min_by_key(|&j| {
+                            let g = &k[j..j + 4];
+                            let reuse = used.get(&gram_of(g)).copied().unwrap_or(0);
+                            (gram_rarity(g) * (1 + reuse), j)
+                        })
+                        .unwrap_or(0);
+                    let g = gram_of(&k[offset..offset + 4]);
+                    *used.entry(g).or_default() += 1;
+                    let w = word_index(g);
+                    table[w] |= 1 << bit_index(g);
+                    min_tail = min_tail.min(n - offset);
+                    let e = Entry {
+                        gram: g,
+                        mask: u32::MAX,
+                        pattern: p as u32,
+                        offset: offset as u8,
+                    };
+                    entries.push((w, e));
+                }
+            }
+        }
+        entries.sort_by_key(|&(w, e)| (w, e.pattern));
+        let mut heads = vec![0u32; WORDS + 1].into_boxed_slice();
+        for &(w, _) in &entries {
+            heads[w + 1] += 1;
+        }
+        for w in 0..WORDS {
+            heads[w + 1] += heads[w];
+        }
+        pair_firsts.sort_unstable();
+        pair_firsts.dedup();
+        let pairs = match pair_firsts[..] {
+            [] => Pairs::None,
+            [a] => Pairs::Bytes([a; 3]),
+            [a, b] => Pairs::Bytes([a, b, b]),
+            [a, b, c] => Pairs::Bytes([a, b, c]),
+            _ => Pairs::All,
+        };
+        let max_len = keywords.iter().map(|k| k.len()).max().unwrap_or(0);
+        let mut lengths: Vec<usize> = keywords.iter().map(|k| k.len()).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        Prefilter {
+            table,
+            heads,
+            entries: entries.into_iter().map(|(_, e)| e).collect(),
+            pair_patterns: pair_patterns.into_boxed_slice(),
+            pairs,
+            keywords,
+            min_tail: if min_tail == usize::MAX { 0 } else { min_tail },
+            // Pending occurrences end within `max_len` bytes of each other, and at one end
+            // position there is at most one per keyword length.
+            pending_capacity: (max_len + 1) * lengths.len().max(1),
+        }
+    }
+
+    /// Scratch sized so that [`for_each`](Self::for_each) never allocates.
+    pub(crate) fn new_scratch(&self) -> Scratch {
+        Scratch {
+            pending: Vec::with_capacity(self.pending_capacity),
+        }
+    }
+
+    /// The filter's bit for the gram in `k` (folded), in bit 0.
+    #[inline(always)]
+    fn bit(&self, k: u32) -> u64 {
+        bit_in(&self.table, k)
+    }
+
+    /// The next position at or after `from` (and before `hi - 1`) where a two-byte keyword
+    /// may start, or `usize::MAX`.
+    fn next_pair(&self, hay: &[u8], from: usize, hi: usize) -> usize {
+        if from + 2 > hi {
+            return usize::MAX;
+        }
+        match self.pairs {
+            Pairs::None => usize::MAX,
+            Pairs::All => from,
+            Pairs::Bytes([a, b, c]) => {
+                memchr::memchr3(a, b, c, &hay[from..hi - 1]).map_or(usize::MAX, |x| from + x)
+            }
+        }
+    }
+
+    /// Calls `f` for every keyword occurrence lying entirely in `hay[lo..hi]`, ordered by end,
+    /// then start: exactly what an overlapping, ASCII case-insensitive Aho-Corasick search
+    /// over that span reports, in the same order.
+    pub(crate) fn for_each(
+        &self,
+        hay: &[u8],
+        lo: usize,
+        hi: usize,
+        scratch: &mut Scratch,
+        mut f: impl FnMut(Occurrence),
+    ) {
+        let pending = &mut scratch.pending;
+        pending.clear();
+        let hi = hi.min(hay.len());
+        let mut pair_at = self.next_pair(hay, lo, hi);
+        let table: &[u64; WORDS] = &self.table;
+        let mut i = lo;
+        // Eight bytes hold the 4-byte grams of five positions.
+        loop {
+            // Stop at the word holding `pair_at` too: `i + 5 > pair_at` once `i + 8 > pair_at + 3`.
+            i = skip(table, hay, i, hi.min(pair_at.saturating_add(3)));
+            if i + 8 > hi {
+                break;
+            }
+            let w = u64::from_le_bytes(hay[i..i + 8].try_into().unwrap_or([0; 8])) & FOLD;
+            for s in 0..5 {
+                let k = (w >> (8 * s)) as u32;
+                let pair = pair_at == i + s;
+                if bit_in(table, k) & 1 != 0 || pair {
+                    self.check(hay, lo, hi, i + s, k, pair, pending, &mut f);
+                }
+                if pair {
+                    pair_at = self.next_pair(hay, i + s + 1, hi);
+                }
+            }
+            i += 5;
+        }
+        // The last few positions: bytes past `hi` read as zero (only 3-byte keywords, whose
+        // words have every bit set, and two-byte ones can end there).
+        while i + 2 <= hi {
+            let b = |j: usize| if j < hi { hay[j] } else { 0 };
+            let k = gram_of(&[b(i), b(i + 1), b(i + 2), b(i + 3)]);
+            let pair = pair_at == i;
+            if self.bit(k) & 1 != 0 || pair {
+                self.check(hay, lo, hi, i, k, pair, pending, &mut f);
+            }
+            if pair {
+                pair_at = self.next_pair(hay, i + 1, hi);
+            }
+            i += 1;
+        }
+        while let Some(o) = pending.pop() {
+            f(o);
+        }
+    }
+
+    /// The exact check at position `i` (gram `k`; `pair`: also two-byte keywords): queues
+    /// the occurrences it finds, after reporting every pending one no later hit can precede.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn check(
+        &self,
+        hay: &[u8],
+        lo: usize,
+        hi: usize,
+        i: usize,
+        k: u32,
+        pair: bool,
+        pending: &mut Vec<Occurrence>,
+        f: &mut impl FnMut(Occurrence),
+    ) {
+        let w = word_index(k);
+        let entries = &self.entries[self.heads[w] as usize..self.heads[w + 1] as usize];
+        let candidates = entries
+            .iter()
+            .filter(|e| k & e.mask == e.gram)
+            .map(|e| (e.pattern, e.offset as usize))
+            .chain(
+                self.pair_patterns
+                    .iter()
+                    .filter(|_| pair)
+                    .map(|&p| (p, 0usize)),
+            );
+        let mut released = false;
+        for (pattern, offset) in candidates {
+            let kw = &self.keywords[pattern as usize];
+            let Some(start) = i.checked_sub(offset) else {
+                continue;
+            };
+            let end = start + kw.len();
+            if start < lo || end > hi || !hay[start..end].eq_ignore_ascii_case(kw) {
+                continue;
+            }
+            if !released {
+                // Occurrences from this hit and later ones end at `i + min_tail` or later.
+                let bound = i + self.min_tail;
+                while pending.last().is_some_and(|o| o.end < bound) {
+                    f(pending.pop().unwrap_or_else(|| unreachable!()));
+                }
+                released = true;
+            }
+            let o = Occurrence {
+                end,
+                start,
+                pattern,
+            };
+            let at = pending.partition_point(|q| q > &o);
+            pending.insert(at, o);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aho_corasick::{AhoCorasick, MatchKind};
+
+    fn reference(keywords: &[String], hay: &[u8], lo: usize, hi: usize) -> Vec<Occurrence> {
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(keywords)
+            .unwrap();
+        let input = aho_corasick::Input::new(&hay[..hi]).span(lo..hi);
+        ac.find_overlapping_iter(input)
+            .map(|m| Occurrence {
+                end: m.end(),
+                start: m.start(),
+                pattern: m.pattern().as_u32(),
+            })
+            .collect()
+    }
+
+    fn default_keywords() -> Vec<String> {
+        let mut k: Vec<String> = crate::builtin::default_rules()
+            .iter()
+            .flat_map(|r| r.keywords.iter().map(|k| k.to_ascii_lowercase()))
+            .collect();
+        k.sort();
+        k.dedup();
+        k
+    }
+
+    fn ours(pf: &Prefilter, hay: &[u8], lo: usize, hi: usize) -> Vec<Occurrence> {
+        let mut out = Vec::new();
+        let mut scratch = pf.new_scratch();
+        pf.for_each(hay, lo, hi, &mut scratch, |o| out.push(o));
+        out
+    }
+
+    /// Deterministic pseudo-random bytes, dense in keyword fragments.
+    fn haystack(seed: u64, len: usize, keywords: &[String]) -> Vec<u8> {
+        let mut x = seed | 1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut out = Vec::with_capacity(len + 64);
+        while out.len() < len {
+            let r = next();
+            match r % 4 {
+                0 => {
+                    let k = keywords[(r >> 8) as usize % keywords.len()].as_bytes();
+                    // Sometimes upper case, sometimes cut short.
+                    let n = if r & 0x10000 != 0 {
+                        k.len()
+                    } else {
+                        (r >> 20) as usize % (k.len() + 1)
+                    };
+                    for &b in &k[..n] {
+                        out.push(if r & 0x20000 != 0 {
+                            b.to_ascii_uppercase()
+                        } else {
+                            b
+                        });
+                    }
+                }
+                1 => out.push(b"@_-.:'\"\0\xff"[(r >> 8) as usize % 9]),
+                _ => out.push(b"abcdefghijklmnopqrstuvwxyz0123456789"[(r >> 8) as usize % 36]),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn same_occurrences_in_same_order_as_aho_corasick() {
+        let sets: Vec<Vec<String>> = vec![
+            default_keywords(),
+            // More than three first bytes of two-byte keywords: every position is checked.
+            ["@o", "ab", "abc", "bcd", "abcd", "xy", "zq"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            ["key", "api_key", "apikey", "token", "tok", "oke", "ok"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ];
+        for (si, keywords) in sets.iter().enumerate() {
+            let pf = Prefilter::new(keywords);
+            for seed in 0..40u64 {
+                let hay = haystack(seed * 7919 + si as u64, 3000, keywords);
+                for (lo, hi) in [
+                    (0, hay.len()),
+                    (1, hay.len() - 1),
+                    (17, 2011),
+                    (5, 9),
+                    (0, 2),
+                    (100, 100),
+                ] {
+                    assert_eq!(
+                        ours(&pf, &hay, lo, hi),
+                        reference(keywords, &hay, lo, hi),
+                        "set {si} seed {seed} span {lo}..{hi}"
+                    );
+                }
+            }
+        }
+    }
+}
