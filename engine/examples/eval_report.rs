@@ -15,13 +15,20 @@
 //! - A false positive is any finding on a negative; negatives that no other scanner's regex
 //!   fires on (`peer_regex_hits` empty) are counted separately.
 //! - `--verbose` lists misses and false positives by sample id and rule id, never the secret.
+//! - `--misses` also prints each missed sample's and each false positive's text, with every
+//!   letter and digit of a long token masked except its first four characters (enough to see
+//!   the shape of an assignment and the value's length and alphabet, not the value).
+//!
+//! One scanner is reused for every sample: creating a scanner sizes every rule's regex scratch
+//! and runs each rule on its examples (a warm-up for allocation-free feeding), which is what
+//! `Engine::scan` does per call and what made this report take over a minute.
 //!
 //! The samples are evaluation data: they are read in place, never copied into the repository.
 //! When the folder is absent the report says so and exits 0.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use secretsift::{Engine, FindingBuf};
+use secretsift::{sink::Collect, Engine, FindingBuf, Scanner};
 use serde_json::{json, Value};
 
 const SOURCES: [&str; 3] = ["gitleaks", "noseyparker", "detect-secrets"];
@@ -115,7 +122,8 @@ fn rule_ids(findings: &[FindingBuf]) -> Vec<String> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let as_json = args.iter().any(|a| a == "--json");
-    let verbose = args.iter().any(|a| a == "--verbose" || a == "-v");
+    let show_text = args.iter().any(|a| a == "--misses");
+    let verbose = show_text || args.iter().any(|a| a == "--verbose" || a == "-v");
     let dir = eval_dir();
     if !dir.join("README.md").exists() && !dir.join("positives-gitleaks.jsonl").exists() {
         eprintln!(
@@ -128,6 +136,7 @@ fn main() {
         eprintln!("eval_report: cannot build the default engine: {e}");
         std::process::exit(2);
     });
+    let mut scanner = engine.scanner();
 
     let mut per_source: BTreeMap<&str, Score> = BTreeMap::new();
     // provider -> source -> score
@@ -168,7 +177,7 @@ fn main() {
         for p in secrets {
             let text = p["text"].as_str().unwrap_or("");
             let provider = p["provider"].as_str().unwrap_or("?").to_string();
-            let findings = engine.scan(text.as_bytes());
+            let findings = scan(&mut scanner, text);
             let found = match p["secret"].as_str() {
                 Some(s) => overlaps_secret(text, s, &findings),
                 None => !findings.is_empty(),
@@ -192,6 +201,8 @@ fn main() {
                     "template": p.get("template").cloned().unwrap_or(Value::Null),
                     "needs_context": p.get("needs_context").cloned().unwrap_or(Value::Null),
                     "findings_elsewhere": rule_ids(&findings),
+                    "path": p.get("path").cloned().unwrap_or(Value::Null),
+                    "masked": mask(text),
                 }));
             }
         }
@@ -201,7 +212,7 @@ fn main() {
             let clean = n["peer_regex_hits"].as_array().is_none_or(|a| a.is_empty());
             fp.negatives += 1;
             fp.clean_negatives += usize::from(clean);
-            let findings = engine.scan(text.as_bytes());
+            let findings = scan(&mut scanner, text);
             if !findings.is_empty() {
                 fp.fp += 1;
                 fp.clean_fp += usize::from(clean);
@@ -210,7 +221,8 @@ fn main() {
                     *fp_rules.entry(r.clone()).or_default() += 1;
                 }
                 fp_list.push(
-                    json!({"id": n["id"], "provider": n["provider"], "clean": clean, "rules": ids}),
+                    json!({"id": n["id"], "provider": n["provider"], "clean": clean, "rules": ids,
+                           "path": n.get("path").cloned().unwrap_or(Value::Null), "masked": mask(text)}),
                 );
             }
         }
@@ -346,6 +358,9 @@ fn main() {
                     format!(" (fired elsewhere: {other})")
                 }
             );
+            if show_text {
+                print_text(&m["path"], &m["masked"]);
+            }
         }
         println!("\n## False positives ({})\n", fp_list.len());
         for f in &fp_list {
@@ -359,7 +374,69 @@ fn main() {
                     ""
                 }
             );
+            if show_text {
+                print_text(&f["path"], &f["masked"]);
+            }
         }
+    }
+}
+
+/// Scans one sample with the shared scanner (`scan` resets it first).
+fn scan(scanner: &mut Scanner, text: &str) -> Vec<FindingBuf> {
+    let mut out = Collect::default();
+    let Ok(()) = scanner.scan(text.as_bytes(), &mut out);
+    out.findings
+}
+
+/// The sample with each token of 8+ letters, digits and `+/_-` shown as its first four
+/// characters followed by a mask that keeps the character class (`a` lower, `A` upper, `9`
+/// digit, other bytes as is): enough to judge a rule's shape, never the value. Word-shaped
+/// tokens (letters, `_` and `-` only, mostly one case: `DB_PASSWORD`, `clientSecret`) stay
+/// readable, since they are the names a rule keys on.
+fn mask(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let is_tok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '_' | '-');
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_tok(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_tok(chars[i]) {
+            i += 1;
+        }
+        let tok = &chars[start..i];
+        let letters = tok.iter().filter(|c| c.is_ascii_alphabetic()).count();
+        let upper = tok.iter().filter(|c| c.is_ascii_uppercase()).count();
+        let wordish = tok
+            .iter()
+            .all(|&c| c.is_ascii_alphabetic() || c == '_' || c == '-')
+            && (upper == letters || upper * 4 <= letters);
+        if tok.len() < 8 || wordish {
+            out.extend(tok);
+            continue;
+        }
+        out.extend(&tok[..4]);
+        out.extend(tok[4..].iter().map(|&c| match c {
+            'a'..='z' => 'a',
+            'A'..='Z' => 'A',
+            '0'..='9' => '9',
+            c => c,
+        }));
+    }
+    out
+}
+
+/// Prints a masked sample, indented, with its scan path if it has one.
+fn print_text(path: &Value, masked: &Value) {
+    if let Some(p) = path.as_str() {
+        println!("    path: {p}");
+    }
+    for line in masked.as_str().unwrap_or("").lines().take(40) {
+        println!("    | {line}");
     }
 }
 

@@ -26,11 +26,16 @@ const MARKERS: &[&[u8]] = &[
     b"replaceme",
     b"insert_",
     b"dummy",
+    b"sample",
     b"notasecret",
     b"not_a_secret",
     b"not-a-secret",
     b"fakekey",
     b"fake_key",
+    b"fake-",
+    b"fake_",
+    b"-fake",
+    b"_fake",
     b"xxxxxx",
     b"******",
     b"......",
@@ -66,14 +71,20 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     if s.len() >= 4 && s.iter().all(|&b| b == s[0]) {
         return true;
     }
+    // The nil UUID and RFC 4122's example UUID, which documentation uses as a stand-in.
+    if is_uuid(s) && (is_only(s, |b| b == b'0' || b == b'-') || s.starts_with(b"123e4567-e89b")) {
+        return true;
+    }
     MARKERS.iter().any(|m| contains_ci(s, m))
 }
 
 /// Whether a value captured by a generic (name-based) rule is code or an identifier rather
 /// than a secret.
 pub fn is_generic_noise(s: &[u8]) -> bool {
+    // A word with 3+ trailing digits (`abuser123456`, `Secret2024`) is a password's shape,
+    // not a name's: names carry at most a short version number (`tokenV2`, `S3`).
     is_uuid(s)
-        || is_identifier(s)
+        || (is_identifier(s) && trailing_digits(s) < 3)
         || is_member_access(s)
         || is_call(s)
         || is_code_member_access(s)
@@ -83,6 +94,7 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         || is_type_annotation(s)
         || is_comparison(s)
         || is_code_fragment(s)
+        || is_code_before_punctuation(s)
         || starts_with_ci(s, b"http://")
         || starts_with_ci(s, b"https://")
         || starts_with_ci(s, b"file://")
@@ -104,6 +116,174 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         || contains_ci(s, b"process.env")
         || contains_ci(s, b"environ")
         || contains_ci(s, b"getenv")
+}
+
+/// Whether the value of a generic rule's match is noise, given the whole match and where the
+/// value lies in it. A value the match shows between matching quotes is a string literal:
+/// for rules tagged `password` a literal is judged by [`is_password_literal_noise`] (a quoted
+/// `'whiteduke'` is a password, a bare `whiteduke` in code is a variable); every other value
+/// by [`is_generic_noise`].
+pub fn is_generic_value_noise(whole: &[u8], value: std::ops::Range<usize>, password: bool) -> bool {
+    let s = &whole[value.clone()];
+    // The closing quote may be escaped (`\"hunter2\"` in a JSON-encoded or logged string).
+    let close = match whole.get(value.end..) {
+        Some([b'\\', q, ..]) | Some([q, ..]) => Some(*q),
+        _ => None,
+    };
+    let quoted = value.start > 0
+        && matches!(whole[value.start - 1], b'"' | b'\'' | b'`')
+        && close == Some(whole[value.start - 1]);
+    if password && quoted {
+        is_password_literal_noise(s)
+    } else {
+        is_generic_noise(s)
+    }
+}
+
+/// Words that a quoted value under a password-like name holds in UI, form and schema code
+/// rather than a password: HTML input types, autocomplete tokens (`current-password`),
+/// validation and schema keywords, field labels.
+const PASSWORD_FIELD_WORDS: &[&[u8]] = &[
+    b"password",
+    b"passwd",
+    b"pwd",
+    b"pass",
+    b"passphrase",
+    b"text",
+    b"hidden",
+    b"string",
+    b"required",
+    b"optional",
+    b"invalid",
+    b"valid",
+    b"current",
+    b"new",
+    b"old",
+    b"confirm",
+    b"confirmation",
+    b"repeat",
+    b"retype",
+    b"disabled",
+    b"enabled",
+    b"visible",
+    b"show",
+    b"hide",
+    b"toggle",
+    b"submit",
+    b"change",
+    b"update",
+    b"reset",
+    b"forgot",
+    b"forgotten",
+    b"strong",
+    b"weak",
+    b"medium",
+    b"default",
+    b"unknown",
+    b"undefined",
+    b"boolean",
+    b"number",
+    b"object",
+    b"null",
+    b"none",
+    b"true",
+    b"false",
+    b"empty",
+    b"input",
+    b"field",
+    b"label",
+    b"value",
+    b"secret",
+    b"hash",
+    b"hashed",
+    b"plain",
+    b"plaintext",
+    b"login",
+    b"signin",
+    b"signup",
+    b"username",
+    b"user",
+    b"email",
+    b"mismatch",
+    b"match",
+    b"length",
+    b"short",
+    b"long",
+    b"too",
+    b"min",
+    b"max",
+    b"error",
+    b"wrong",
+    b"incorrect",
+    b"expired",
+    b"missing",
+    b"prompt",
+    b"placeholder",
+    b"off",
+    b"on",
+];
+
+/// Whether a string literal assigned to a password-like name is UI or schema text rather
+/// than a password. Unlike [`is_generic_noise`], a lowercase word (`'whiteduke'`) or a word
+/// with digits (`'Secret123'`) is a password here: a literal is a value, not a variable.
+pub fn is_password_literal_noise(s: &[u8]) -> bool {
+    if s.is_empty() {
+        return true;
+    }
+    // A label: one capitalised word (`Passwort`, `Kennwort`, `Wachtwoord`).
+    if s.len() > 1 && s[0].is_ascii_uppercase() && is_only(&s[1..], |b| b.is_ascii_lowercase()) {
+        return true;
+    }
+    // An enum constant (`ENFORCE`, `SHA_256`): all capitals, no digit.
+    if is_only(s, |b| b.is_ascii_uppercase() || b == b'_') {
+        return true;
+    }
+    // Punctuation only (`,.:-@*?!`): a separator list, not a password.
+    if !s.iter().any(|b| b.is_ascii_alphanumeric()) {
+        return true;
+    }
+    // A multi-word lowercase name (`real_key`, `smtp_username`): a key, not a password.
+    if s.iter().any(|&b| b == b'_' || b == b'-')
+        && is_only(s, |b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+    {
+        return true;
+    }
+    // Field words alone or joined (`current-password`, `new_password`, `too_short`).
+    let field_words = s
+        .split(|&b| b == b'-' || b == b'_' || b == b'.' || b == b':')
+        .all(|w| {
+            w.is_empty()
+                || PASSWORD_FIELD_WORDS
+                    .iter()
+                    .any(|f| w.eq_ignore_ascii_case(f))
+        });
+    field_words
+        || is_member_access(s)
+        || is_call(s)
+        || is_code_member_access(s)
+        || is_header_name(s)
+        || is_type_annotation(s)
+        || is_comparison(s)
+        || is_code_fragment(s)
+        || is_code_before_punctuation(s)
+        || starts_with_ci(s, b"http://")
+        || starts_with_ci(s, b"https://")
+        || starts_with_ci(s, b"file://")
+        || s.starts_with(b"/")
+        || s.starts_with(b"./")
+        || s.starts_with(b"../")
+        || is_only(s, |b| {
+            b.is_ascii_digit() || b == b'.' || b == b'-' || b == b':'
+        })
+        || contains_ci(s, b"password")
+        || contains_ci(s, b"process.env")
+        || contains_ci(s, b"environ")
+        || contains_ci(s, b"getenv")
+}
+
+/// How many ASCII digits `s` ends with.
+fn trailing_digits(s: &[u8]) -> usize {
+    s.iter().rev().take_while(|b| b.is_ascii_digit()).count()
 }
 
 /// `8-4-4-4-12` hex.
@@ -145,6 +325,8 @@ fn is_identifier(s: &[u8]) -> bool {
 fn is_member_access(s: &[u8]) -> bool {
     let mut parts = 0;
     for part in s.split(|&b| b == b'.') {
+        // `#name`: a JavaScript private field (`this.#decodeUserPassword`).
+        let part = part.strip_prefix(b"#").unwrap_or(part);
         if part.is_empty() || !(part[0].is_ascii_alphabetic() || part[0] == b'_' || part[0] == b'$')
         {
             return false;
@@ -268,10 +450,14 @@ fn is_header_name(s: &[u8]) -> bool {
 /// `@brackets.directive`), CSS classes (`.ant-input-password-icon`).
 fn is_dotted_words(s: &[u8]) -> bool {
     let s = s.strip_prefix(b"@").unwrap_or(s);
+    // `$0`..`$9` are regex replacement references (`keyword.tag-$1`), not value bytes.
+    let is_ref = |i: usize| {
+        (s[i] == b'$' && s.get(i + 1).is_some_and(u8::is_ascii_digit))
+            || (s[i].is_ascii_digit() && i > 0 && s[i - 1] == b'$')
+    };
     s.contains(&b'.')
-        && is_only(s, |b| {
-            b.is_ascii_alphabetic() || b == b'.' || b == b'-' || b == b'_'
-        })
+        && (0..s.len())
+            .all(|i| s[i].is_ascii_alphabetic() || matches!(s[i], b'.' | b'-' | b'_') || is_ref(i))
         && s.iter().any(|b| b.is_ascii_alphabetic())
 }
 
@@ -331,6 +517,20 @@ fn is_code_fragment(s: &[u8]) -> bool {
             && is_only(&s[1..s.len() - 1], |b| {
                 b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
             }))
+}
+
+/// A name or member path followed only by closing punctuation or an opening bracket: an
+/// argument's type (`GLenum):`), an index (`this.passes[`), a call (`fn(`).
+fn is_code_before_punctuation(s: &[u8]) -> bool {
+    let end = s
+        .iter()
+        .rposition(|&b| !matches!(b, b')' | b']' | b'}' | b'(' | b'[' | b':' | b';' | b','))
+        .map_or(0, |i| i + 1);
+    end > 0
+        && end < s.len()
+        && (is_code_segment(&s[..end])
+            || is_member_access(&s[..end])
+            || is_code_member_access(&s[..end]))
 }
 
 fn is_only(s: &[u8], f: impl Fn(u8) -> bool) -> bool {
@@ -468,5 +668,56 @@ mod tests {
         ] {
             assert!(!is_generic_noise(s.as_bytes()), "{s}");
         }
+    }
+
+    #[test]
+    fn password_literals() {
+        // Quoted values under a password name: words and words with digits are passwords.
+        for s in [
+            "whiteduke",
+            "Secret123",
+            "thisIsDog11",
+            "4ian1234",
+            "busy$box",
+        ] {
+            assert!(!is_password_literal_noise(s.as_bytes()), "{s}");
+        }
+        // Form, schema and label text, enum constants, punctuation, key names, code.
+        for n in [
+            "current-password",
+            "required",
+            "Passwort",
+            "ENFORCE",
+            ",.:-@*?!",
+            "real_key",
+            "this.props.pwd",
+            "getPassword()",
+        ] {
+            assert!(is_password_literal_noise(n.as_bytes()), "{n}");
+        }
+    }
+
+    #[test]
+    fn quoting_decides_which_noise_filter_applies() {
+        let noise = |whole: &str, value: &str, password: bool| {
+            let at = whole.find(value).unwrap();
+            is_generic_value_noise(whole.as_bytes(), at..at + value.len(), password)
+        };
+        // A bare word is a variable; the same word in quotes is a password literal.
+        assert!(noise("password = whiteduke", "whiteduke", true));
+        assert!(!noise("password = 'whiteduke'", "whiteduke", true));
+        assert!(!noise("pwd = \\\"whiteduke\\\"", "whiteduke", true));
+        // Mismatched quotes, or a rule not tagged `password`, keep the generic filter.
+        assert!(noise("password = 'whiteduke\"", "whiteduke", true));
+        assert!(noise("token = 'whiteduke'", "whiteduke", false));
+    }
+
+    #[test]
+    fn code_shapes_before_punctuation() {
+        for n in ["GLenum):", "this.passes[", "this.#decodeUserPassword("] {
+            assert!(is_generic_noise(n.as_bytes()), "{n}");
+        }
+        assert!(is_generic_noise(b"keyword.tag-$1"));
+        assert!(!is_generic_noise(b"abuser918273"));
     }
 }

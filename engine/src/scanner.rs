@@ -26,7 +26,7 @@ use crate::decode::{Decoded, BASE64_BYTE, ESCAPE_RADIUS, MAX_BASE64_RUN, MIN_BAS
 use crate::engine::Engine;
 use crate::entropy::shannon;
 use crate::finding::Finding;
-use crate::placeholder::{is_generic_noise, is_placeholder};
+use crate::placeholder::{is_generic_value_noise, is_placeholder};
 use crate::rule::AllowTarget;
 use crate::sink::Sink;
 
@@ -261,7 +261,7 @@ impl Work {
         secret: std::ops::Range<usize>,
         whole: std::ops::Range<usize>,
     ) -> bool {
-        let s = &buf[secret];
+        let s = &buf[secret.clone()];
         if rule.min_entropy.is_some_and(|min| shannon(s) < min) {
             return false;
         }
@@ -273,7 +273,13 @@ impl Work {
         if rule.check_placeholders && (is_placeholder(s) || is_placeholder(body)) {
             return false;
         }
-        if rule.info.generic && is_generic_noise(s) {
+        if rule.info.generic
+            && is_generic_value_noise(
+                &buf[whole.clone()],
+                secret.start - whole.start..secret.end - whole.start,
+                rule.info.tags.iter().any(|t| t == "password"),
+            )
+        {
             return false;
         }
         let m = rule.matcher();
