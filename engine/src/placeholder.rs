@@ -93,6 +93,7 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         || is_dotted_words(s)
         || is_type_annotation(s)
         || is_comparison(s)
+        || is_assignment(s)
         || is_code_fragment(s)
         || is_code_before_punctuation(s)
         || starts_with_ci(s, b"http://")
@@ -116,6 +117,28 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         || contains_ci(s, b"process.env")
         || contains_ci(s, b"environ")
         || contains_ci(s, b"getenv")
+}
+
+/// `name=…` or `name:…` where the name is a credential's or an account's: the captured "value" is
+/// the next field of a log line or config (`token= user=bob`, `pwd= access_token=[]`), left
+/// empty by the assignment before it. Only such names count, so random tokens that happen to
+/// hold a `=` or `:` keep firing.
+fn is_assignment(s: &[u8]) -> bool {
+    const FIELD_NAMES: &[&[u8]] = &[
+        b"token", b"key", b"secret", b"pass", b"pwd", b"auth", b"cred", b"user", b"login",
+        b"bearer", b"session", b"cookie",
+    ];
+    let name = s
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .count();
+    let named_field = match &s[name..] {
+        [b':', b'/', ..] => false, // a URL scheme
+        [b'=', b'=', ..] => false, // base64 padding inside a token
+        [b'=' | b':', ..] => true,
+        _ => false,
+    };
+    named_field && FIELD_NAMES.iter().any(|f| contains_ci(&s[..name], f))
 }
 
 /// Whether the value of a generic rule's match is noise, given the whole match and where the
@@ -555,6 +578,14 @@ fn ends_with_ci(hay: &[u8], p: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn next_field_is_not_a_value() {
+        assert!(super::is_generic_noise(b"access_token=[]"));
+        assert!(super::is_generic_noise(b"apikey:"));
+        assert!(super::is_generic_noise(b"user=bob"));
+        assert!(!super::is_generic_noise(b"Xk9#mQ2=vL7p"));
+    }
+
     use super::*;
 
     #[test]
