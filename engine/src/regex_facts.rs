@@ -90,7 +90,7 @@ pub(crate) fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool
         .limit_class(2)
         .limit_repeat(8)
         .limit_literal_len(64)
-        .limit_total(4096);
+        .limit_total(16_384);
     let seq = ex.extract(hir);
     let lits = seq.literals()?;
     if lits.is_empty() {
