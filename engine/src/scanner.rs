@@ -27,7 +27,7 @@ use crate::engine::Engine;
 use crate::entropy::shannon;
 use crate::finding::Finding;
 use crate::placeholder::{is_generic_value_noise, is_placeholder};
-use crate::rule::AllowTarget;
+use crate::rule::{AllowTarget, Kind};
 use crate::sink::Sink;
 
 /// Bytes processed per buffer fill, beyond the window.
@@ -350,6 +350,8 @@ pub struct Scanner {
     specific_end: u64,
     /// End of the furthest generic finding delivered.
     generic_end: u64,
+    /// Span of the last publishable provider finding delivered, for secret suppression.
+    publishable_span: (u64, u64),
     lines: LineCursor,
 }
 
@@ -402,6 +404,7 @@ impl Scanner {
             esc_covered: 0,
             specific_end: 0,
             generic_end: 0,
+            publishable_span: (0, 0),
             lines: LineCursor::START,
             engine,
         };
@@ -470,6 +473,7 @@ impl Scanner {
         self.esc_covered = 0;
         self.specific_end = 0;
         self.generic_end = 0;
+        self.publishable_span = (0, 0);
         self.lines = LineCursor::START;
     }
 
@@ -751,6 +755,27 @@ impl Scanner {
                 }
                 self.generic_end = self.generic_end.max(p.end);
             } else {
+                // A context rule that knows a key is meant to ship in clients (a Firebase web
+                // config's apiKey) takes the bytes from a format rule that cannot tell (every
+                // `AIza` key): a secret finding on exactly a publishable finding's span yields.
+                let publishable = |q: &Pending| {
+                    let r = &engine.0.rules[q.rule as usize].info;
+                    r.kind == Kind::Publishable && !r.generic
+                };
+                if rule.info.kind == Kind::Secret {
+                    let same_span_publishable = self.publishable_span == (p.start, p.end)
+                        || self
+                            .work
+                            .pending
+                            .iter()
+                            .take_while(|q| q.start == p.start)
+                            .any(|q| q.end == p.end && publishable(q));
+                    if same_span_publishable {
+                        continue;
+                    }
+                } else if publishable(&p) {
+                    self.publishable_span = (p.start, p.end);
+                }
                 self.specific_end = self.specific_end.max(p.end);
             }
             self.lines
