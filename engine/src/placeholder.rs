@@ -85,15 +85,30 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
     // not a name's: names carry at most a short version number (`tokenV2`, `S3`).
     is_uuid(s)
         || (is_identifier(s) && trailing_digits(s) < 3)
-        || is_member_access(s)
+        || is_code_or_reference(s)
+        || is_code_name(s)
+        || is_dotted_words(s)
+        || is_assignment(s)
+        || ends_with_ci(s, b".js")
+        || ends_with_ci(s, b".json")
+        || ends_with_ci(s, b".yaml")
+        || ends_with_ci(s, b".yml")
+        || ends_with_ci(s, b".pem")
+        || ends_with_ci(s, b".key")
+        || ends_with_ci(s, b".txt")
+        || contains_ci(s, b"secret")
+}
+
+/// What both generic filters drop: code (member accesses, calls, type annotations, comparisons,
+/// fragments, header names), URLs and paths, numbers and versions, and references to where a
+/// password comes from (`password` itself, `process.env`, `environ`, `getenv`).
+fn is_code_or_reference(s: &[u8]) -> bool {
+    is_member_access(s)
         || is_call(s)
         || is_code_member_access(s)
-        || is_code_name(s)
         || is_header_name(s)
-        || is_dotted_words(s)
         || is_type_annotation(s)
         || is_comparison(s)
-        || is_assignment(s)
         || is_code_fragment(s)
         || is_code_before_punctuation(s)
         || starts_with_ci(s, b"http://")
@@ -105,15 +120,7 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         || is_only(s, |b| {
             b.is_ascii_digit() || b == b'.' || b == b'-' || b == b':'
         })
-        || ends_with_ci(s, b".js")
-        || ends_with_ci(s, b".json")
-        || ends_with_ci(s, b".yaml")
-        || ends_with_ci(s, b".yml")
-        || ends_with_ci(s, b".pem")
-        || ends_with_ci(s, b".key")
-        || ends_with_ci(s, b".txt")
         || contains_ci(s, b"password")
-        || contains_ci(s, b"secret")
         || contains_ci(s, b"process.env")
         || contains_ci(s, b"environ")
         || contains_ci(s, b"getenv")
@@ -280,28 +287,7 @@ pub fn is_password_literal_noise(s: &[u8]) -> bool {
                     .iter()
                     .any(|f| w.eq_ignore_ascii_case(f))
         });
-    field_words
-        || is_member_access(s)
-        || is_call(s)
-        || is_code_member_access(s)
-        || is_header_name(s)
-        || is_type_annotation(s)
-        || is_comparison(s)
-        || is_code_fragment(s)
-        || is_code_before_punctuation(s)
-        || starts_with_ci(s, b"http://")
-        || starts_with_ci(s, b"https://")
-        || starts_with_ci(s, b"file://")
-        || s.starts_with(b"/")
-        || s.starts_with(b"./")
-        || s.starts_with(b"../")
-        || is_only(s, |b| {
-            b.is_ascii_digit() || b == b'.' || b == b'-' || b == b':'
-        })
-        || contains_ci(s, b"password")
-        || contains_ci(s, b"process.env")
-        || contains_ci(s, b"environ")
-        || contains_ci(s, b"getenv")
+    field_words || is_code_or_reference(s)
 }
 
 /// How many ASCII digits `s` ends with.
@@ -682,7 +668,12 @@ mod tests {
             "hK8s92LmQp0zXv7B",
             "string9Kq2Xz",
             "Qm9vR4tK8wZ3bH6yC1==",
-            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV",
+            // A JWT-shaped value, put together here so the source holds no whole token.
+            concat!(
+                "eyJhbGciOiJIUzI1NiJ9",
+                ".eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+                ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV"
+            ),
             "X-9kQz7Lm2Pq8RtV",
             "p7Xq2LmN9vR4tK8wZ3bH6yC1",
             "super$ecret",
