@@ -144,9 +144,15 @@ fn summary(engine: &Engine, redactors: &[&Redactor]) -> String {
     }
     let total: u64 = counts.iter().sum();
     let mut s = format!("secretsift redact: {total} secret(s) redacted");
+    push_per_rule(&mut s, engine, &counts);
+    s
+}
+
+/// Appends `: rule=n, ...` for the rules that redacted something (nothing when none did).
+pub fn push_per_rule(s: &mut String, engine: &Engine, counts: &[u64]) {
     let per: Vec<String> = engine
         .rules()
-        .zip(&counts)
+        .zip(counts)
         .filter(|(_, &n)| n > 0)
         .map(|(r, n)| format!("{}={n}", r.id))
         .collect();
@@ -154,7 +160,6 @@ fn summary(engine: &Engine, redactors: &[&Redactor]) -> String {
         s.push_str(": ");
         s.push_str(&per.join(", "));
     }
-    s
 }
 
 /// Passes writes on and ignores `flush`: the line-mode redactor flushes at every newline, which

@@ -195,16 +195,7 @@ pub fn summary(engine: &Engine, filter: &Filter<'_>) -> String {
         filter.messages,
         filter.failed,
     );
-    let per: Vec<String> = engine
-        .rules()
-        .zip(counts)
-        .filter(|(_, &n)| n > 0)
-        .map(|(r, n)| format!("{}={n}", r.id))
-        .collect();
-    if !per.is_empty() {
-        s.push_str(": ");
-        s.push_str(&per.join(", "));
-    }
+    crate::redact::push_per_rule(&mut s, engine, counts);
     s
 }
 
