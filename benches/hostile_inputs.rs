@@ -56,37 +56,37 @@ pub fn feed_repeated(
     tail: &[u8],
     chunk: usize,
 ) -> Work {
-    let before = totals(sc);
-    let mut count = Count::default();
     let block: Vec<u8> = pattern
         .iter()
         .cycle()
         .take(chunk.max(pattern.len()) / pattern.len() * pattern.len())
         .copied()
         .collect();
-    let mut left = total;
-    while left > 0 {
-        let n = left.min(block.len());
-        let Ok(()) = sc.feed(&block[..n], &mut count);
-        left -= n;
-    }
-    let Ok(()) = sc.feed(tail, &mut count);
-    let Ok(()) = sc.finish(&mut count);
-    let after = totals(sc);
-    Work {
-        findings: count.0,
-        candidates: after.0 - before.0,
-        searched: after.1 - before.1,
-    }
+    measured(sc, |sc, count| {
+        let mut left = total;
+        while left > 0 {
+            let n = left.min(block.len());
+            let Ok(()) = sc.feed(&block[..n], count);
+            left -= n;
+        }
+        let Ok(()) = sc.feed(tail, count);
+    })
 }
 
 /// Scans `data` in `chunk`-byte pieces.
 pub fn feed_all(sc: &mut Scanner, data: &[u8], chunk: usize) -> Work {
+    measured(sc, |sc, count| {
+        for c in data.chunks(chunk) {
+            let Ok(()) = sc.feed(c, count);
+        }
+    })
+}
+
+/// Runs `feed`, finishes the stream, and reports the findings and the work counters' growth.
+fn measured(sc: &mut Scanner, feed: impl FnOnce(&mut Scanner, &mut Count)) -> Work {
     let before = totals(sc);
     let mut count = Count::default();
-    for c in data.chunks(chunk) {
-        let Ok(()) = sc.feed(c, &mut count);
-    }
+    feed(sc, &mut count);
     let Ok(()) = sc.finish(&mut count);
     let after = totals(sc);
     Work {
