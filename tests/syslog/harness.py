@@ -244,18 +244,13 @@ def syslog_ng(folder: Path, pylib: Optional[Path], filtered: bool,
         + ("parser(p_secretsift); " if filtered else "")
         + "destination(d_file); flags(flow-control); };\n"
     )
-    argv = ["syslog-ng", "-F", "-e", "--no-caps", "-f", str(conf),
-            f"--persist-file={folder}/syslog-ng.persist", f"--pidfile={folder}/syslog-ng.pid",
-            f"--control={folder}/syslog-ng.ctl"]
-    return Daemon("syslog-ng", argv, folder, port)
+    return _syslog_ng_daemon(folder, conf, port)
 
 
 def rsyslog(folder: Path, rsyslogd: str, modules: Optional[str], cli: Optional[Path],
             filtered: bool, extra_args: str = "") -> Daemon:
     """rsyslog with (or without) `secretsift redact --rsyslog fulljson` as an mmexternal action."""
     port = free_port()
-    work = folder / "work"
-    work.mkdir()
     action = ""
     if filtered:
         assert cli is not None
@@ -263,26 +258,9 @@ def rsyslog(folder: Path, rsyslogd: str, modules: Optional[str], cli: Optional[P
         binary = (f"{cli} redact --no-config --rsyslog fulljson --max-message {MAX_MESSAGE} "
                   f"--stats {folder}/stats.txt {extra_args}").rstrip()
         action = (f'  action(type="mmexternal" binary="{binary}" interface.input="fulljson")\n')
-    conf = folder / "rsyslog.conf"
-    conf.write_text(
-        f'global(workDirectory="{work}" maxMessageSize="64k"\n'
-        '       parser.escapeControlCharactersOnReceive="off")\n'
-        # One worker keeps the messages in order (a second one, which rsyslog starts under
-        # load, runs its own filter process on its own batches).
-        'main_queue(queue.workerThreads="1")\n'
-        'module(load="imtcp")\n'
-        + ('module(load="mmexternal")\n' if filtered else "")
-        + f'input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="r")\n'
-        'template(name="msgonly" type="string" string="%msg%|END|\\n")\n'
-        'ruleset(name="r") {\n'
-        + action
-        + f'  action(type="omfile" file="{folder}/out.log" template="msgonly")\n'
-        "}\n"
-    )
-    argv = [rsyslogd, "-n", "-f", str(conf), "-i", str(folder / "rsyslogd.pid")]
-    if modules:
-        argv += ["-M", modules]
-    return Daemon("rsyslog", argv, folder, port)
+    return _rsyslog_daemon(
+        folder, rsyslogd, modules, port, "mmexternal" if filtered else None,
+        action + f'  action(type="omfile" file="{folder}/out.log" template="msgonly")\n')
 
 
 def syslog_ng_pipe(folder: Path, command: str) -> Daemon:
@@ -300,10 +278,7 @@ def syslog_ng_pipe(folder: Path, command: str) -> Daemon:
         'template("${MESSAGE}|END|\\n")); };\n'
         "log { source(s_net); destination(d_prog); flags(flow-control); };\n"
     )
-    argv = ["syslog-ng", "-F", "-e", "--no-caps", "-f", str(conf),
-            f"--persist-file={folder}/syslog-ng.persist", f"--pidfile={folder}/syslog-ng.pid",
-            f"--control={folder}/syslog-ng.ctl"]
-    return Daemon("syslog-ng", argv, folder, port)
+    return _syslog_ng_daemon(folder, conf, port)
 
 
 def rsyslog_pipe(folder: Path, rsyslogd: str, modules: Optional[str], command: str) -> Daemon:
@@ -312,21 +287,40 @@ def rsyslog_pipe(folder: Path, rsyslogd: str, modules: Optional[str], command: s
     writes to the output file. The "last hop" set-up: no round trip per message, but no secret
     across lines."""
     port = free_port()
+    return _rsyslog_daemon(
+        folder, rsyslogd, modules, port, "omprog",
+        f'  action(type="omprog" binary="{command}" template="msgonly"\n'
+        f'         output="{folder}/out.log")\n')
+
+
+def _syslog_ng_daemon(folder: Path, conf: Path, port: int) -> Daemon:
+    """syslog-ng in the foreground on `conf`, with its state files in `folder`."""
+    argv = ["syslog-ng", "-F", "-e", "--no-caps", "-f", str(conf),
+            f"--persist-file={folder}/syslog-ng.persist", f"--pidfile={folder}/syslog-ng.pid",
+            f"--control={folder}/syslog-ng.ctl"]
+    return Daemon("syslog-ng", argv, folder, port)
+
+
+def _rsyslog_daemon(folder: Path, rsyslogd: str, modules: Optional[str], port: int,
+                    module: Optional[str], actions: str) -> Daemon:
+    """rsyslog in the foreground: TCP input on 127.0.0.1:`port` into a ruleset running
+    `actions` (which may use the `msgonly` template), loading `module` too if given."""
     work = folder / "work"
     work.mkdir()
     conf = folder / "rsyslog.conf"
     conf.write_text(
         f'global(workDirectory="{work}" maxMessageSize="64k"\n'
         '       parser.escapeControlCharactersOnReceive="off")\n'
+        # One worker keeps the messages in order (a second one, which rsyslog starts under
+        # load, runs its own filter process on its own batches).
         'main_queue(queue.workerThreads="1")\n'
         'module(load="imtcp")\n'
-        'module(load="omprog")\n'
-        f'input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="r")\n'
+        + (f'module(load="{module}")\n' if module else "")
+        + f'input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="r")\n'
         'template(name="msgonly" type="string" string="%msg%|END|\\n")\n'
         'ruleset(name="r") {\n'
-        f'  action(type="omprog" binary="{command}" template="msgonly"\n'
-        f'         output="{folder}/out.log")\n'
-        "}\n"
+        + actions
+        + "}\n"
     )
     argv = [rsyslogd, "-n", "-f", str(conf), "-i", str(folder / "rsyslogd.pid")]
     if modules:
