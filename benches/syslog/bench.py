@@ -34,9 +34,12 @@ def main() -> int:
                          "does nothing, and the rsyslog filter with one rule only")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--last-hop", action="store_true",
-                    help="add the set-ups that pipe the daemon's output stream through "
-                         "`secretsift redact` (line by line: no secret across lines, so use it "
-                         "with a mix without PEM keys, the default one)")
+                    help="add the set-ups that redact the daemon's output stream with "
+                         "`secretsift redact --multiline`: from a named pipe the daemon writes "
+                         "to, and as the daemon's own program()/omprog child")
+    ap.add_argument("--only", metavar="TEXT",
+                    help="run only the rows whose daemon or path contains TEXT (and the rows "
+                         "their cost is measured against)")
     args = ap.parse_args()
 
     corpus = harness.make_corpus(args.messages, seed=11, failing=0, key_every=args.key_every)
@@ -50,7 +53,7 @@ def main() -> int:
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at start")
 
     cli = args.cli.resolve()
-    redact = f"{cli} redact --no-config --quiet"
+    redact = f"{cli} redact --no-config --quiet --multiline"
     here = Path(__file__).resolve().parent
     one_rule = f"--no-default-rules --rules {here / 'one-rule.toml'}"
     base = "without filter"
@@ -69,6 +72,10 @@ def main() -> int:
                                                     "noop_parser.Noop", here), False, base))
     if args.last_hop:
         configs += [
+            ("syslog-ng", "pipe() destination, named pipe read by cat (reference)",
+             lambda d: harness.syslog_ng_fifo(d, "cat"), False, base),
+            ("syslog-ng", "last hop: pipe() destination, named pipe read by `secretsift redact`",
+             lambda d: harness.syslog_ng_fifo(d, redact), True, base),
             ("syslog-ng", cat_ng, lambda d: harness.syslog_ng_pipe(d, "cat"), False, None),
             ("syslog-ng", "last hop: program() destination into `secretsift redact`",
              lambda d: harness.syslog_ng_pipe(d, redact), True, cat_ng),
@@ -87,6 +94,12 @@ def main() -> int:
                                                   True, one_rule), False, base))
     if args.last_hop:
         configs += [
+            ("rsyslog", "omfile into a named pipe read by cat (reference)",
+             lambda d: harness.rsyslog_fifo(d, args.rsyslogd, args.rsyslog_modules, "cat"),
+             False, base),
+            ("rsyslog", "last hop: omfile into a named pipe read by `secretsift redact`",
+             lambda d: harness.rsyslog_fifo(d, args.rsyslogd, args.rsyslog_modules, redact),
+             True, base),
             ("rsyslog", cat_rs,
              lambda d: harness.rsyslog_pipe(d, args.rsyslogd, args.rsyslog_modules, "/bin/cat"),
              False, None),
@@ -94,6 +107,11 @@ def main() -> int:
              lambda d: harness.rsyslog_pipe(d, args.rsyslogd, args.rsyslog_modules, redact), True,
              cat_rs),
         ]
+
+    if args.only:
+        keep = [c for c in configs if args.only in f"{c[0]} {c[1]}"]
+        needed = {(c[0], c[4]) for c in keep if c[4]}
+        configs = [c for c in configs if c in keep or (c[0], c[1]) in needed]
 
     rates: Dict[Tuple[str, str], float] = {}
     rows = []

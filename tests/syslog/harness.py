@@ -100,9 +100,10 @@ class Message:
     def keys(self) -> List[bytes]:
         return [p[1] for p in self.parts if not isinstance(p, bytes)]
 
-    def expected(self) -> bytes:
-        """What the daemon writes after the filter: each key replaced, every other byte kept."""
-        if self.fails:
+    def expected(self, per_message: bool = True) -> bytes:
+        """What the daemon writes after the filter: each key replaced, every other byte kept.
+        A filter that runs per message fails the over-long ones (``per_message``)."""
+        if self.fails and per_message:
             return MARKER + self.body
         out = b""
         for p in self.parts:
@@ -207,6 +208,9 @@ class Daemon:
     argv: List[str]
     folder: Path
     port: int
+    # A process started before the daemon and ended by it (the filter reading a named pipe the
+    # daemon writes to: it sees end of input when the daemon closes the pipe).
+    companion: Optional[List[str]] = None
 
     @property
     def out(self) -> Path:
@@ -293,6 +297,46 @@ def rsyslog_pipe(folder: Path, rsyslogd: str, modules: Optional[str], command: s
         f'         output="{folder}/out.log")\n')
 
 
+def fifo_filter(folder: Path, command: str) -> Tuple[Path, List[str]]:
+    """A named pipe in ``folder`` and the companion that runs ``command`` (`secretsift redact
+    --multiline`, or `cat` as the reference) from it into the output file."""
+    fifo = folder / "out.fifo"
+    os.mkfifo(fifo)
+    return fifo, ["/bin/sh", "-c", f"exec {command} < {fifo} >> {folder}/out.log"]
+
+
+def syslog_ng_fifo(folder: Path, command: str) -> Daemon:
+    """syslog-ng writing its stream into a named pipe (a pipe() destination, where the plain
+    set-up has file()), read by ``command``, which appends to the output file: the "last hop"
+    set-up. The daemon does the same work as without a filter; the filter runs beside it."""
+    port = free_port()
+    fifo, companion = fifo_filter(folder, command)
+    conf = folder / "syslog-ng.conf"
+    conf.write_text(
+        f"@version: {syslog_ng_version()}\n"
+        "options { stats-freq(0); keep-hostname(yes); log-msg-size(65536); };\n"
+        f'source s_net {{ syslog(ip("127.0.0.1") port({port}) transport("tcp") log-iw-size(20000)); }};\n'
+        f'destination d_pipe {{ pipe("{fifo}" template("${{MESSAGE}}|END|\\n")); }};\n'
+        "log { source(s_net); destination(d_pipe); flags(flow-control); };\n"
+    )
+    d = _syslog_ng_daemon(folder, conf, port)
+    d.companion = companion
+    return d
+
+
+def rsyslog_fifo(folder: Path, rsyslogd: str, modules: Optional[str], command: str) -> Daemon:
+    """rsyslog whose omfile action writes into a named pipe instead of a file, read by
+    ``command``, which appends to the output file: the "last hop" set-up, with the daemon doing
+    exactly the work of the set-up without a filter."""
+    port = free_port()
+    fifo, companion = fifo_filter(folder, command)
+    d = _rsyslog_daemon(
+        folder, rsyslogd, modules, port, None,
+        f'  action(type="omfile" file="{fifo}" template="msgonly")\n')
+    d.companion = companion
+    return d
+
+
 def _syslog_ng_daemon(folder: Path, conf: Path, port: int) -> Daemon:
     """syslog-ng in the foreground on `conf`, with its state files in `folder`."""
     argv = ["syslog-ng", "-F", "-e", "--no-caps", "-f", str(conf),
@@ -343,9 +387,10 @@ def _size(path: Path) -> int:
         return 0
 
 
-def expected_size(corpus: Corpus, filtered: bool) -> int:
+def expected_size(corpus: Corpus, filtered: bool, per_message: bool = True) -> int:
     """Bytes the daemon writes for ``corpus``, with or without the filter."""
-    return sum(len(m.expected() if filtered else m.body) + len(RECORD_END) for m in corpus.messages)
+    return sum(len(m.expected(per_message) if filtered else m.body) + len(RECORD_END)
+               for m in corpus.messages)
 
 
 WARMUP = Message(-1, [b"warm-up message"])
@@ -360,6 +405,11 @@ def run(daemon: Daemon, stream: bytes, expect_bytes: int, timeout: float = 120.0
     With ``warmup``, one message (WARMUP, written first) goes through before the clock starts,
     so filter programs have started and built their engine: the time is the steady state."""
     err_path = daemon.folder / "daemon.stderr"
+    companion = None
+    if daemon.companion:
+        with open(daemon.folder / "companion.stderr", "wb") as err:
+            companion = subprocess.Popen(daemon.companion, stdin=subprocess.DEVNULL, stderr=err,
+                                         start_new_session=True)
     with open(err_path, "wb") as err:
         proc = subprocess.Popen(daemon.argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
                                 start_new_session=True)
@@ -401,6 +451,12 @@ def run(daemon: Daemon, stream: bytes, expect_bytes: int, timeout: float = 120.0
         seconds = (t_end or time.monotonic()) - t0
     finally:
         stop(proc)
+        if companion is not None:
+            # It sees end of input once the daemon has closed the pipe, and ends by itself.
+            try:
+                companion.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                stop(companion)
     data = daemon.out.read_bytes() if daemon.out.exists() else b""
     records = data.split(RECORD_END)
     if records and records[-1] == b"":

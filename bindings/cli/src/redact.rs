@@ -1,7 +1,8 @@
 //! `secretsift redact`: a stdin → stdout filter for log pipelines.
 //!
 //! Text mode feeds stdin to a line-mode [`secretsift::Redactor`]: no match crosses a line, and
-//! each line is written and flushed as soon as its newline arrives. Every byte outside a secret
+//! each line is written and flushed as soon as its newline arrives (`--multiline` trades that
+//! for secrets across lines: see [`crate::multiline`]). Every byte outside a secret
 //! is passed through unchanged (CRLF and a missing final newline included), and memory stays
 //! fixed however long a line is.
 //!
@@ -21,7 +22,7 @@ use crate::{
 /// memory stays bounded.
 pub const MAX_JSON_LINE: usize = 8 << 20;
 
-enum Failure {
+pub(crate) enum Failure {
     Read(io::Error),
     Write(io::Error),
 }
@@ -43,7 +44,7 @@ pub fn run(args: RedactArgs) -> u8 {
     let engine = loaded.engine;
     let text_opts = RedactOptions {
         template: args.template.clone(),
-        line_mode: true,
+        line_mode: !args.multiline,
     };
     let mut text = engine.redactor(text_opts);
     let mut strings = engine.redactor(RedactOptions {
@@ -53,8 +54,6 @@ pub fn run(args: RedactArgs) -> u8 {
     if let Some(input) = args.rsyslog {
         return crate::rsyslog::run(&engine, &mut strings, input, &args);
     }
-    let stdin = io::stdin();
-    let mut input = stdin.lock();
     let stdout = match raw_stdout() {
         Ok(f) => f,
         Err(e) => {
@@ -66,8 +65,11 @@ pub fn run(args: RedactArgs) -> u8 {
     // and after a failed write the count says exactly how much output was delivered.
     let mut out = io::BufWriter::with_capacity(crate::scan::CHUNK, Counted::new(stdout));
     let result = match args.format {
-        RedactFormat::Text => run_text(&mut input, &mut out, &mut text),
-        RedactFormat::Json => run_json(&mut input, &mut out, &mut text, &mut strings),
+        RedactFormat::Text if args.multiline => {
+            crate::multiline::run(io::stdin(), &mut out, &mut text, crate::scan::CHUNK)
+        }
+        RedactFormat::Text => run_text(&mut io::stdin().lock(), &mut out, &mut text),
+        RedactFormat::Json => run_json(&mut io::stdin().lock(), &mut out, &mut text, &mut strings),
     };
     let delivered = out.get_ref().written;
     match result {
@@ -165,7 +167,7 @@ pub fn push_per_rule(s: &mut String, engine: &Engine, counts: &[u64]) {
 /// Passes writes on and ignores `flush`: the line-mode redactor flushes at every newline, which
 /// would cost one write per line; instead text mode flushes once per read, when all input
 /// already at hand has been passed on, so a line still leaves as soon as no more input waits.
-struct FlushPerRead<'a, W: Write>(&'a mut W);
+pub(crate) struct FlushPerRead<'a, W: Write>(pub &'a mut W);
 
 impl<W: Write> Write for FlushPerRead<'_, W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

@@ -908,6 +908,82 @@ fn redact_is_line_buffered() {
     assert!(child.wait().unwrap().success());
 }
 
+/// A PEM private key over the lines of one message: a pseudo-random body (no literal key in
+/// this file), 64 base64 characters a line.
+fn pem_key(seed: u64) -> String {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut x = seed | 1;
+    let mut line = || -> String {
+        (0..64)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                B64[(x % 64) as usize] as char
+            })
+            .collect()
+    };
+    let kind = format!("{} {}", "RSA PRIVATE", "KEY");
+    let body: Vec<String> = (0..6).map(|_| line()).collect();
+    format!(
+        "-----BEGIN {kind}-----\n{}\n-----END {kind}-----",
+        body.join("\n")
+    )
+}
+
+#[test]
+fn redact_multiline_finds_keys_across_lines_and_lets_held_lines_out_when_input_pauses() {
+    let input = format!("first {}\ndump:\n{}\nafter\n", aws(), pem_key(7));
+    let expected = "first [REDACTED:aws-access-key-id]\ndump:\n[REDACTED:private-key-pem]\nafter\n";
+    // Line mode cannot take back the key's first lines once its last one arrives.
+    let plain = run(
+        bin().args(["redact", "--no-config", "--quiet"]),
+        Some(input.as_bytes()),
+    );
+    assert!(plain.out.contains("-----BEGIN"), "{}", plain.out);
+    let r = run(
+        bin().args(["redact", "--no-config", "--multiline"]),
+        Some(input.as_bytes()),
+    );
+    assert_eq!(r.out, expected);
+    assert!(r.err.contains("private-key-pem=1"), "{}", r.err);
+
+    // On a live stream, held lines come out once the input pauses, with stdin still open.
+    let mut child = bin()
+        .args(["redact", "--no-config", "--quiet", "--multiline"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut got = Vec::new();
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+            let _ = tx.send(got.clone());
+        }
+    });
+    stdin.write_all(input.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut got = Vec::new();
+    while got.len() < expected.len() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        got = rx
+            .recv_timeout(left)
+            .expect("held lines were not written while stdin stayed open");
+    }
+    assert_eq!(String::from_utf8(got).unwrap(), expected);
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
 #[test]
 fn redact_says_so_and_exits_141_on_a_closed_pipe() {
     let mut child = bin()
