@@ -89,7 +89,8 @@ fn jwt(token: &[u8]) -> bool {
     let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
         return false;
     };
-    let mut buf = [0u8; 1024];
+    // A JWS header may carry an x5c certificate chain: room for about 3,000 base64url characters.
+    let mut buf = [0u8; 2304];
     let alg_header = decoded_json_object(header, &mut buf)
         .is_some_and(|json| memchr::memmem::find(json, b"\"alg\"").is_some());
     match parts.count() {
