@@ -14,10 +14,15 @@ pub enum Validator {
     /// characters are the base62 CRC32 of the 30 random characters after the 4-byte prefix.
     Crc32Base62,
     /// A JWT: three (or five, for JWE) base64url parts, the first decoding to a JSON object
-    /// that names an `alg`.
+    /// that names an `alg`; or the two parts `header.payload` of a JWS whose signature was
+    /// cut off (a truncated log line), when the payload decodes to a JSON object too.
     Jwt,
+    /// A JOSE compact token of any kind: its first two dot-separated parts both decode
+    /// (base64url) to JSON objects. Random `eyJ...eyJ...` lookalikes fail this.
+    JoseJson,
     /// The body of a PEM block (between the BEGIN and END lines) is valid base64, possibly
-    /// after RFC 1421 headers such as `Proc-Type`.
+    /// after RFC 1421 headers such as `Proc-Type`. Lines may also be separated by the escapes
+    /// `\n` / `\r\n` of a string literal, or be quoted literals joined with `+`.
     PemBody,
     /// The secret is valid standard or URL-safe base64 of at least 12 bytes decoded.
     Base64,
@@ -33,6 +38,7 @@ impl Validator {
     pub const ALL: &'static [(&'static str, Validator)] = &[
         ("crc32-base62", Validator::Crc32Base62),
         ("jwt", Validator::Jwt),
+        ("jose-json", Validator::JoseJson),
         ("pem-body", Validator::PemBody),
         ("base64", Validator::Base64),
         ("luhn", Validator::Luhn),
@@ -52,6 +58,7 @@ impl Validator {
         match self {
             Validator::Crc32Base62 => crc32_base62(secret),
             Validator::Jwt => jwt(secret),
+            Validator::JoseJson => jose_json(secret),
             Validator::PemBody => pem_body(secret),
             Validator::Base64 => base64_any(secret),
             Validator::Luhn => luhn(secret),
@@ -79,28 +86,52 @@ fn crc32_base62(token: &[u8]) -> bool {
 
 fn jwt(token: &[u8]) -> bool {
     let mut parts = token.split(|&b| b == b'.');
-    let Some(header) = parts.next() else {
+    let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
         return false;
     };
-    let rest = parts.count();
-    if rest != 2 && rest != 4 {
-        return false;
+    // A JWS header may carry an x5c certificate chain: room for about 3,000 base64url characters.
+    let mut buf = [0u8; 2304];
+    let alg_header = decoded_json_object(header, &mut buf)
+        .is_some_and(|json| memchr::memmem::find(json, b"\"alg\"").is_some());
+    match parts.count() {
+        1 | 3 => alg_header,
+        // `header.payload` with no signature part: only when both are JSON objects.
+        0 => alg_header && is_json_object(payload),
+        _ => false,
     }
-    let mut buf = [0u8; 1024];
-    let header = trim_padding(header);
-    let Ok(n) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(header, &mut buf)
-    else {
+}
+
+fn jose_json(token: &[u8]) -> bool {
+    let mut parts = token.split(|&b| b == b'.');
+    let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
         return false;
     };
+    is_json_object(header) && is_json_object(payload)
+}
+
+/// The decoded text of a base64url part, if it decodes into `buf` and is braced like a JSON
+/// object.
+fn decoded_json_object<'b>(part: &[u8], buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    let n = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode_slice(trim_padding(part), buf)
+        .ok()?;
     let json = trim_ascii(&buf[..n]);
-    json.first() == Some(&b'{')
-        && json.last() == Some(&b'}')
-        && memchr::memmem::find(json, b"\"alg\"").is_some()
+    (json.first() == Some(&b'{') && json.last() == Some(&b'}')).then_some(json)
+}
+
+/// Whether a base64url part decodes to a braced text (UTF-8, no control characters other than
+/// whitespace): random bytes that happen to fall between a `{` and a `}` are not JSON.
+fn is_json_object(part: &[u8]) -> bool {
+    let mut buf = [0u8; 3072];
+    decoded_json_object(part, &mut buf).is_some_and(|json| {
+        std::str::from_utf8(json).is_ok()
+            && json.iter().all(|&b| b >= 0x20 || b.is_ascii_whitespace())
+    })
 }
 
 fn pem_body(block: &[u8]) -> bool {
     // Skip the BEGIN line, RFC 1421 headers (`Name: value`), stop at the END line.
-    let mut lines = block.split(|&b| b == b'\n').map(trim_ascii);
+    let mut lines = pem_lines(block);
     if !lines.next().is_some_and(|l| l.starts_with(b"-----BEGIN")) {
         return false;
     }
@@ -127,6 +158,49 @@ fn pem_body(block: &[u8]) -> bool {
     }
     // No END line inside the match: accept a body that is long enough and clean so far.
     body_bytes >= 32
+}
+
+/// The lines of a PEM block as written in a file or in source code: split at newlines and at
+/// the two-byte escape `\n`, each stripped of an escaped `\r`, of the quotes and `+` of a
+/// concatenated string literal, and of surrounding whitespace.
+fn pem_lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
+    block
+        .split(|&b| b == b'\n')
+        .flat_map(|line| EscapedLines(Some(line)))
+        .map(strip_literal)
+}
+
+/// Splits one line at each `\n` escape.
+struct EscapedLines<'a>(Option<&'a [u8]>);
+
+impl<'a> Iterator for EscapedLines<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.0?;
+        match memchr::memmem::find(rest, b"\\n") {
+            Some(i) => {
+                self.0 = Some(&rest[i + 2..]);
+                Some(&rest[..i])
+            }
+            None => {
+                self.0 = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+fn strip_literal(line: &[u8]) -> &[u8] {
+    let l = trim_ascii(line);
+    let l = l.strip_suffix(b"\\r").unwrap_or(l);
+    // `"...." +`: a `+` after a closing quote joins literals (one inside the body is base64).
+    let l = match l.strip_suffix(b"+").map(trim_ascii) {
+        Some(joined) if joined.ends_with(b"\"") => joined,
+        _ => l,
+    };
+    let l = l.strip_prefix(b"\"").unwrap_or(l);
+    let l = l.strip_suffix(b"\"").unwrap_or(l);
+    trim_ascii(l)
 }
 
 fn base64_any(s: &[u8]) -> bool {
@@ -231,6 +305,21 @@ mod tests {
         let bad = format!("{}.{}.{}", enc("not json at all"), enc("{}"), "c2ln");
         assert!(!Validator::Jwt.check(bad.as_bytes()));
         assert!(!Validator::Jwt.check(b"eyJhbGciOi.only-two"));
+        // The signature cut off: header and payload still have to be JSON objects.
+        let (h, p) = (enc(r#"{"alg":"HS256"}"#), enc(r#"{"sub":"1"}"#));
+        assert!(Validator::Jwt.check(format!("{h}.{p}").as_bytes()));
+        assert!(!Validator::Jwt.check(format!("{h}.c2lnbmF0dXJl").as_bytes()));
+    }
+
+    #[test]
+    fn jose_json_needs_two_json_objects() {
+        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let (h, p) = (enc(r#"{"kid":"k1"}"#), enc(r#"{"sub":"1"}"#));
+        assert!(Validator::JoseJson.check(format!("{h}.{p}.c2ln").as_bytes()));
+        // Characters inserted into the header: it no longer decodes to an object.
+        let broken = format!("{}asd{}", &h[..6], &h[6..]);
+        assert!(!Validator::JoseJson.check(format!("{broken}.{p}.c2ln").as_bytes()));
+        assert!(!Validator::JoseJson.check(format!("{h}.c2lnbmF0dXJl").as_bytes()));
     }
 
     #[test]
@@ -240,6 +329,13 @@ mod tests {
         assert!(Validator::PemBody.check(good.as_bytes()));
         let bad = "-----BEGIN RSA PRIVATE KEY-----\nthis is * not base64 at all, just words and stuff!!\n-----END RSA PRIVATE KEY-----";
         assert!(!Validator::PemBody.check(bad.as_bytes()));
+        // The same key in source code: escaped CRLFs, or quoted lines joined with `+`.
+        let escaped = good.replace('\n', "\\r\\n");
+        assert!(Validator::PemBody.check(escaped.as_bytes()));
+        let joined = format!("{}\"", good.replace('\n', "\" +\n\""));
+        assert!(Validator::PemBody.check(joined.as_bytes()));
+        let bad_joined = bad.replace('\n', "\" +\n\"");
+        assert!(!Validator::PemBody.check(bad_joined.as_bytes()));
     }
 
     #[test]
