@@ -76,6 +76,9 @@ pub struct RuleStats {
     pub candidates: u64,
     /// Bytes its regex searched, summed over candidates.
     pub searched: u64,
+    /// Searches the rule's gate (a DFA for a prefix of its regex) did not rule out, so that
+    /// the PikeVM ran.
+    pub pikevm_runs: u64,
     /// Regex matches (before entropy, validator and allowlist checks).
     pub matches: u64,
 }
@@ -191,9 +194,13 @@ impl Work {
             let Some(cache) = self.caches[ri].as_mut() else {
                 return;
             };
-            if m.regex
-                .search_slots_with(&mut cache.regex, &input, slots)
-                .is_none()
+            // The gate rejects most candidates in a few instructions per byte.
+            let gated = m.gate.as_ref().is_some_and(|g| !g.may_match(&input));
+            self.stats[ri].pikevm_runs += u64::from(!gated);
+            if gated
+                || m.regex
+                    .search_slots_with(&mut cache.regex, &input, slots)
+                    .is_none()
             {
                 if bounded_skip {
                     self.no_match[ri] = (from, to);
@@ -656,7 +663,10 @@ impl Scanner {
             {
                 self.scan_decoded(self.buf_abs + s as u64);
             }
-            p = e + 1;
+            // The next run starts after `e` and covers a sample position there: resume on the
+            // sample grid (not at `e + 1`, which classified every byte of ordinary text, made
+            // of short alphanumeric runs, one by one).
+            p = lo + (e + 1 - lo).next_multiple_of(MIN_BASE64_RUN);
         }
         // Escape sequences in [lo, hi): decode a region around each, once.
         let radius = ESCAPE_RADIUS.min(reach / 2);
