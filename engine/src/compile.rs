@@ -210,10 +210,16 @@ const GATE_REPEAT: u32 = 16;
 /// Parts of a regex longer than this are not copied whole into a gate; when the DFA is too
 /// large, the next, smaller limit is tried.
 const GATE_PARTS: [usize; 2] = [64, 16];
+/// An anchored regex whose matches are at most this long is tried whole first.
+const GATE_WHOLE: usize = 160;
 /// Size caps of a gate DFA: over them, the rule has no gate (a few rules' full regexes would
 /// take hundreds of KiB and milliseconds each; their prefixes take a few KiB).
 const GATE_DFA_LIMIT: usize = 256 << 10;
 const GATE_DETERMINIZE_LIMIT: usize = 1 << 20;
+/// The same for window gates, whose unanchored DFAs are the slow ones to build: a failed
+/// attempt costs time in proportion to its limit.
+const WINDOW_GATE_DFA_LIMIT: usize = 32 << 10;
+const WINDOW_GATE_DETERMINIZE_LIMIT: usize = 64 << 10;
 
 /// A dense DFA for a prefix of a rule's regex: a quick "no match here" before the PikeVM.
 ///
@@ -243,34 +249,55 @@ pub(crate) enum GateKind {
 /// every rule made the engine's build 3-4x slower, mostly unanchored DFAs for `(?i)` names
 /// such as `api_key`, which is why window searches get gates only for short keywords).
 fn wants_gate(anchored: bool, generic: bool, keywords: &[String], o: &CompileOptions) -> GateKind {
-    let short = keywords.iter().any(|k| k.len() <= 3);
-    if anchored && (short || generic || keywords.iter().any(|k| o.common_keywords.contains(k))) {
-        GateKind::Anchored
-    } else if !anchored && short {
-        GateKind::Window
-    } else {
-        GateKind::None
+    let common = generic
+        || keywords
+            .iter()
+            .any(|k| k.len() <= 3 || o.common_keywords.iter().any(|c| k.contains(c.as_str())));
+    match (common, anchored) {
+        (false, _) => GateKind::None,
+        (true, true) => GateKind::Anchored,
+        (true, false) => GateKind::Window,
     }
 }
 
 impl Gate {
     fn build(hir: &Hir, kind: GateKind) -> Option<Gate> {
-        let start = match kind {
-            GateKind::None => return None,
-            GateKind::Anchored => StartKind::Anchored,
-            GateKind::Window => StartKind::Unanchored,
-        };
         // Unanchored DFAs grow fastest: their gates keep shorter parts.
         let parts = match kind {
+            GateKind::None => return None,
             GateKind::Window => &GATE_PARTS[1..],
-            _ => &GATE_PARTS[..],
+            GateKind::Anchored => &GATE_PARTS[..],
         };
-        parts
-            .iter()
-            .find_map(|&part| Gate::build_prefix(&gate_hir(hir, part), start))
+        // A window's match may start anywhere in it, so a prefix of the secret's group (which
+        // every match contains) serves as well as a prefix of the regex, without the names
+        // before it that make unanchored DFAs large and slow to build
+        // (`(?i)api[_-]?key[\w.-]{0,20}...`).
+        let group = mandatory_group(hir).filter(|_| kind == GateKind::Window);
+        if let Some(gate) =
+            group.and_then(|g| Gate::build_prefix(&gate_hir(g, GATE_PARTS[1]), kind))
+        {
+            return Some(gate);
+        }
+        // A regex short enough is tried whole first: its gate is exact.
+        let whole = hir
+            .properties()
+            .maximum_len()
+            .filter(|&m| m <= GATE_WHOLE && kind == GateKind::Anchored);
+        whole
+            .into_iter()
+            .chain(parts.iter().copied())
+            .find_map(|part| Gate::build_prefix(&gate_hir(hir, part), kind))
     }
 
-    fn build_prefix(prefix: &Hir, start: StartKind) -> Option<Gate> {
+    fn build_prefix(prefix: &Hir, kind: GateKind) -> Option<Gate> {
+        let (start, dfa_limit, determinize_limit) = match kind {
+            GateKind::Window => (
+                StartKind::Unanchored,
+                WINDOW_GATE_DFA_LIMIT,
+                WINDOW_GATE_DETERMINIZE_LIMIT,
+            ),
+            _ => (StartKind::Anchored, GATE_DFA_LIMIT, GATE_DETERMINIZE_LIMIT),
+        };
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
@@ -284,8 +311,8 @@ impl Gate {
                 dense::Config::new()
                     .start_kind(start)
                     .minimize(false)
-                    .dfa_size_limit(Some(GATE_DFA_LIMIT))
-                    .determinize_size_limit(Some(GATE_DETERMINIZE_LIMIT)),
+                    .dfa_size_limit(Some(dfa_limit))
+                    .determinize_size_limit(Some(determinize_limit)),
             )
             .build_from_nfa(&nfa)
             .ok()?;
@@ -307,6 +334,16 @@ impl Gate {
 /// `[\w.-]{0,24}(?:=|:)\s*"[A-Za-z0-9]{12}`: the DFA for the whole would count to 256 (hundreds
 /// of KiB); the prefix's stays small, and still rejects nearly every keyword occurrence that is
 /// not an assignment of a long value.
+/// The first capture group every match passes through (not under an alternation or a
+/// repetition), if any.
+fn mandatory_group(h: &Hir) -> Option<&Hir> {
+    match h.kind() {
+        HirKind::Capture(c) => Some(&c.sub),
+        HirKind::Concat(parts) => parts.iter().find_map(mandatory_group),
+        _ => None,
+    }
+}
+
 /// Parts of at most `part` bytes are kept whole; longer repetitions are cut.
 pub(crate) fn gate_hir(hir: &Hir, part: usize) -> Hir {
     gate_prefix(hir, part).0
@@ -433,7 +470,7 @@ pub(crate) struct CompileOptions {
     /// Defer compiling the regexes to their first use (only for rules with `facts`).
     pub lazy: bool,
     /// Keywords of the generic rules, lowercase (see [`wants_gate`]).
-    pub common_keywords: std::collections::HashSet<String>,
+    pub common_keywords: Vec<String>,
 }
 
 /// Compiles one rule. `facts` are its regex's facts when known already (the embedded rules,

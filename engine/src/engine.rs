@@ -283,6 +283,8 @@ impl EngineBuilder {
             .iter()
             .filter(|(r, _)| r.is_generic())
             .flat_map(|(r, _)| r.keywords.iter().map(|k| k.to_ascii_lowercase()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect();
         let options = CompileOptions {
             max_match_len: self.max_match_len,
