@@ -301,7 +301,8 @@ impl Gate {
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
-                    .which_captures(thompson::WhichCaptures::Implicit)
+                    .which_captures(thompson::WhichCaptures::None)
+                    .utf8(false)
                     .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
             )
             .build_from_hir(prefix)
