@@ -46,16 +46,17 @@ fn main() {
         let mib = data.len() as f64 / 1048576.0;
         println!("\n{name} ({mib:.1} MiB, {} findings)", found.findings.len());
         println!(
-            "{:>14} {:>12} {:>8}  rule",
-            "searched B/MiB", "cand./MiB", "findings"
+            "{:>14} {:>12} {:>12} {:>8}  rule",
+            "searched B/MiB", "cand./MiB", "PikeVM/MiB", "findings"
         );
         for (i, s) in rows.iter().take(15) {
             let id = &engine.rule(*i).unwrap().id;
             let n = found.findings.iter().filter(|f| &f.rule_id == id).count();
             println!(
-                "{:>14.0} {:>12.1} {:>8}  {id}",
+                "{:>14.0} {:>12.1} {:>12.1} {:>8}  {id}",
                 s.searched as f64 / mib,
                 s.candidates as f64 / mib,
+                s.pikevm_runs as f64 / mib,
                 n
             );
         }

@@ -5,14 +5,18 @@
 //! one-pass DFA and the PikeVM are used: both work in memory sized when a [`crate::Scanner`]
 //! is created, which is what makes feeding allocation-free (a lazy DFA allocates each state it
 //! discovers; the bounded backtracker sizes its scratch per haystack), and both are cheap to
-//! build, which keeps start-up fast.
+//! build, which keeps start-up fast. Rules whose keywords are common also get a [`Gate`]: a
+//! small dense DFA for a prefix of the regex (no scratch memory at all) that rejects most
+//! keyword occurrences before the PikeVM runs.
 
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
-use regex_automata::meta;
+use regex_automata::dfa::{dense, StartKind};
+use regex_automata::nfa::thompson;
 use regex_automata::util::syntax;
-use regex_syntax::hir::Hir;
+use regex_automata::{meta, Input};
+use regex_syntax::hir::{Hir, HirKind, Repetition};
 
 use crate::error::{BuildError, BuildErrorKind};
 use crate::regex_facts::{self, Facts, ParseError};
@@ -65,6 +69,8 @@ pub(crate) struct CompiledRule {
     /// then the regex runs anchored at the start of each occurrence of a flagged keyword
     /// (`flags[i]` for `keywords[i]`) instead of over the keyword's window.
     pub anchors: Option<Vec<bool>>,
+    /// Which [`Gate`] the matcher gets (see [`wants_gate`]).
+    gated: GateKind,
     /// The compiled regexes: set at build in an eager engine, else on first use.
     matcher: OnceLock<Matcher>,
     /// What `matcher` is compiled from, while it may still be needed.
@@ -74,6 +80,9 @@ pub(crate) struct CompiledRule {
 /// The parts of a rule that take time to compile: its regex and allowlist.
 pub(crate) struct Matcher {
     pub regex: meta::Regex,
+    /// A small DFA for a prefix of the regex (see [`gate_hir`]): when it finds no match, the
+    /// regex has none either, and the PikeVM need not run. `None` when too large.
+    pub gate: Option<Gate>,
     pub allow_regexes: Vec<meta::Regex>,
     /// Stopwords, ASCII case-insensitive.
     pub stopwords: Option<AhoCorasick>,
@@ -124,6 +133,7 @@ impl CompiledRule {
                 &self.info.id,
                 &p.regex,
                 None,
+                self.gated,
                 &p.allow_regexes,
                 &p.stopwords,
             )
@@ -138,6 +148,7 @@ impl Matcher {
         id: &str,
         regex: &str,
         hir: Option<Hir>,
+        gated: GateKind,
         allow_regexes: &[String],
         stopwords: &[String],
     ) -> Result<Matcher, BuildError> {
@@ -146,6 +157,7 @@ impl Matcher {
             None => parse_regex(id, "regex", regex)?,
         };
         let regex = build_regex(id, "regex", &hir)?;
+        let gate = Gate::build(&hir, gated);
         let allow_regexes = allow_regexes
             .iter()
             .map(|p| {
@@ -172,6 +184,7 @@ impl Matcher {
         };
         Ok(Matcher {
             regex,
+            gate,
             allow_regexes,
             stopwords,
         })
@@ -188,6 +201,207 @@ impl Matcher {
         MatcherCache {
             regex: cache(&self.regex),
             allow: self.allow_regexes.iter().map(cache).collect(),
+        }
+    }
+}
+
+/// A cut repetition keeps at most this many copies (see [`gate_hir`]).
+const GATE_REPEAT: u32 = 16;
+/// Parts of a regex longer than this are not copied whole into a gate; when the DFA is too
+/// large, the next, smaller limit is tried.
+const GATE_PARTS: [usize; 2] = [64, 16];
+/// An anchored regex whose matches are at most this long is tried whole first.
+const GATE_WHOLE: usize = 160;
+/// Size caps of a gate DFA: over them, the rule has no gate (a few rules' full regexes would
+/// take hundreds of KiB and milliseconds each; their prefixes take a few KiB).
+const GATE_DFA_LIMIT: usize = 256 << 10;
+const GATE_DETERMINIZE_LIMIT: usize = 1 << 20;
+/// The same for window gates, whose unanchored DFAs are the slow ones to build: a failed
+/// attempt costs time in proportion to its limit.
+const WINDOW_GATE_DFA_LIMIT: usize = 32 << 10;
+const WINDOW_GATE_DETERMINIZE_LIMIT: usize = 64 << 10;
+
+/// A dense DFA for a prefix of a rule's regex: a quick "no match here" before the PikeVM.
+///
+/// Every match of the regex begins with a match of the gate's pattern (see [`gate_hir`]), so
+/// where the gate finds no match in a span (anchored or not, as the rule's search), the regex
+/// finds none either, and skipping the PikeVM changes nothing. The DFA is searched in place
+/// without scratch memory (no allocation), at a few instructions per byte, while the PikeVM
+/// spends hundreds per byte on rules with many alternatives and counted repetitions.
+pub(crate) struct Gate {
+    dfa: dense::DFA<Vec<u32>>,
+}
+
+/// Which searches a rule's gate serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GateKind {
+    None,
+    /// From each keyword occurrence (the rule is anchored).
+    Anchored,
+    /// Over the keyword's window.
+    Window,
+}
+
+/// Which [`Gate`] a rule gets: rules with a keyword of at most 3 bytes (`eyj`, `eaa`, `00d`)
+/// and anchored rules that are generic or share a keyword with a generic rule (`token`): the
+/// keywords that occur often in code and data. Other rules' keywords are rare enough that their
+/// PikeVM runs cost less than building gates for them at start-up (0.1-2 ms each; gates for
+/// every rule made the engine's build 3-4x slower, mostly unanchored DFAs for `(?i)` names
+/// such as `api_key`, which is why window searches get gates only for short keywords).
+fn wants_gate(anchored: bool, generic: bool, keywords: &[String], o: &CompileOptions) -> GateKind {
+    let common = generic
+        || keywords
+            .iter()
+            .any(|k| k.len() <= 3 || o.common_keywords.iter().any(|c| k.contains(c.as_str())));
+    match (common, anchored) {
+        (false, _) => GateKind::None,
+        (true, true) => GateKind::Anchored,
+        (true, false) => GateKind::Window,
+    }
+}
+
+impl Gate {
+    fn build(hir: &Hir, kind: GateKind) -> Option<Gate> {
+        // Unanchored DFAs grow fastest: their gates keep shorter parts.
+        let parts = match kind {
+            GateKind::None => return None,
+            GateKind::Window => &GATE_PARTS[1..],
+            GateKind::Anchored => &GATE_PARTS[..],
+        };
+        // A window's match may start anywhere in it, so a prefix of the secret's group (which
+        // every match contains) serves as well as a prefix of the regex, without the names
+        // before it that make unanchored DFAs large and slow to build
+        // (`(?i)api[_-]?key[\w.-]{0,20}...`).
+        let group = mandatory_group(hir).filter(|_| kind == GateKind::Window);
+        if let Some(gate) =
+            group.and_then(|g| Gate::build_prefix(&gate_hir(g, GATE_PARTS[1]), kind))
+        {
+            return Some(gate);
+        }
+        // A regex short enough is tried whole first: its gate is exact.
+        let whole = hir
+            .properties()
+            .maximum_len()
+            .filter(|&m| m <= GATE_WHOLE && kind == GateKind::Anchored);
+        whole
+            .into_iter()
+            .chain(parts.iter().copied())
+            .find_map(|part| Gate::build_prefix(&gate_hir(hir, part), kind))
+    }
+
+    fn build_prefix(prefix: &Hir, kind: GateKind) -> Option<Gate> {
+        let (start, dfa_limit, determinize_limit) = match kind {
+            GateKind::Window => (
+                StartKind::Unanchored,
+                WINDOW_GATE_DFA_LIMIT,
+                WINDOW_GATE_DETERMINIZE_LIMIT,
+            ),
+            _ => (StartKind::Anchored, GATE_DFA_LIMIT, GATE_DETERMINIZE_LIMIT),
+        };
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .which_captures(thompson::WhichCaptures::None)
+                    .utf8(false)
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+            )
+            .build_from_hir(prefix)
+            .ok()?;
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .start_kind(start)
+                    .minimize(false)
+                    .dfa_size_limit(Some(dfa_limit))
+                    .determinize_size_limit(Some(determinize_limit)),
+            )
+            .build_from_nfa(&nfa)
+            .ok()?;
+        Some(Gate { dfa })
+    }
+
+    /// Whether the regex may match in `input` (its span and anchoring as the rule's search
+    /// uses them). `true` when the DFA cannot tell.
+    pub fn may_match(&self, input: &Input<'_>) -> bool {
+        use regex_automata::dfa::Automaton;
+        let input = input.clone().earliest(true);
+        !matches!(self.dfa.try_search_fwd(&input), Ok(None))
+    }
+}
+
+/// A pattern that matches a prefix of every match of `hir` (so, where it finds no match, `hir`
+/// has none): `hir` up to its first long or unbounded repetition, which is cut to its first
+/// copies. `[\w.-]{0,24}(?:=|:)\s*"([A-Za-z0-9]{12,256})"` becomes
+/// `[\w.-]{0,24}(?:=|:)\s*"[A-Za-z0-9]{12}`: the DFA for the whole would count to 256 (hundreds
+/// of KiB); the prefix's stays small, and still rejects nearly every keyword occurrence that is
+/// not an assignment of a long value.
+/// The first capture group every match passes through (not under an alternation or a
+/// repetition), if any.
+fn mandatory_group(h: &Hir) -> Option<&Hir> {
+    match h.kind() {
+        HirKind::Capture(c) => Some(&c.sub),
+        HirKind::Concat(parts) => parts.iter().find_map(mandatory_group),
+        _ => None,
+    }
+}
+
+/// Parts of at most `part` bytes are kept whole; longer repetitions are cut.
+pub(crate) fn gate_hir(hir: &Hir, part: usize) -> Hir {
+    gate_prefix(hir, part).0
+}
+
+/// `(prefix, whole)`: a pattern matching a prefix of every match of `h`, and whether it is `h`
+/// itself (then what follows `h` in a concatenation may be kept too).
+fn gate_prefix(h: &Hir, part: usize) -> (Hir, bool) {
+    let small = h.properties().maximum_len().is_some_and(|m| m <= part);
+    match h.kind() {
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {
+            (h.clone(), true)
+        }
+        HirKind::Capture(c) => gate_prefix(&c.sub, part),
+        HirKind::Concat(parts) => {
+            let mut out = Vec::new();
+            for p in parts {
+                let (q, whole) = gate_prefix(p, part);
+                out.push(q);
+                if !whole {
+                    return (Hir::concat(out), false);
+                }
+            }
+            (Hir::concat(out), true)
+        }
+        HirKind::Alternation(alts) => {
+            let mut whole = true;
+            let out = alts
+                .iter()
+                .map(|a| {
+                    let (q, w) = gate_prefix(a, part);
+                    whole &= w;
+                    q
+                })
+                .collect();
+            (Hir::alternation(out), whole)
+        }
+        HirKind::Repetition(r) => {
+            let (sub, sub_whole) = gate_prefix(&r.sub, part);
+            if small && sub_whole {
+                return (h.clone(), true);
+            }
+            if r.min == 0 {
+                return (Hir::empty(), false);
+            }
+            if !sub_whole {
+                // The first copy's prefix.
+                return (sub, false);
+            }
+            let n = r.min.min(GATE_REPEAT);
+            let rep = Hir::repetition(Repetition {
+                min: n,
+                max: Some(n),
+                greedy: true,
+                sub: Box::new(sub),
+            });
+            (rep, false)
         }
     }
 }
@@ -256,6 +470,8 @@ pub(crate) struct CompileOptions {
     pub generic_entropy: Option<f64>,
     /// Defer compiling the regexes to their first use (only for rules with `facts`).
     pub lazy: bool,
+    /// Keywords of the generic rules, lowercase (see [`wants_gate`]).
+    pub common_keywords: Vec<String>,
 }
 
 /// Compiles one rule. `facts` are its regex's facts when known already (the embedded rules,
@@ -344,6 +560,7 @@ pub(crate) fn compile_rule(
             ));
         }
     }
+    let gated = wants_gate(facts.anchors.is_some(), generic, &keywords, o);
     let matcher = OnceLock::new();
     let patterns = if lazy {
         Some(Patterns {
@@ -356,6 +573,7 @@ pub(crate) fn compile_rule(
             id,
             &r.regex,
             hir,
+            gated,
             &r.allowlist.regexes,
             &r.allowlist.stopwords,
         )?;
@@ -387,6 +605,7 @@ pub(crate) fn compile_rule(
         keywords,
         warm_up,
         anchors: facts.anchors,
+        gated,
         matcher,
         patterns,
     })
@@ -399,4 +618,30 @@ fn is_kebab(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
         && id.as_bytes()[0].is_ascii_alphanumeric()
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+    use regex_automata::Anchored;
+
+    #[test]
+    fn gate_is_a_prefix_that_rejects_code() {
+        let r = crate::builtin::default_rules()
+            .into_iter()
+            .find(|r| r.id == "generic-secret")
+            .unwrap();
+        let hir = parse_regex(&r.id, "regex", &r.regex).unwrap();
+        let gate = Gate::build(&hir, GateKind::Anchored).expect("a gate within the size limits");
+        let may = |text: &str| gate.may_match(&Input::new(text).anchored(Anchored::Yes));
+        for code in [
+            "token&&token.length>40){token=null}",
+            "token:function(e,t){return e",
+            "g.token=1019660;",
+        ] {
+            assert!(!may(code), "{code}");
+        }
+        // A prefix of a match is enough.
+        assert!(may(concat!("api_key = \"", "AbCdEf012345")));
+    }
 }

@@ -277,10 +277,20 @@ impl EngineBuilder {
                 ));
             }
         }
+        // Generic rules' keywords are names common in code (`token`, `secret`): other rules
+        // sharing one run as often as the generic rules do, so they get gates too.
+        let common_keywords = sources
+            .iter()
+            .filter(|(r, _)| r.is_generic())
+            .flat_map(|(r, _)| r.keywords.iter().map(|k| k.to_ascii_lowercase()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let options = CompileOptions {
             max_match_len: self.max_match_len,
             generic_entropy: self.generic_entropy,
             lazy: self.lazy,
+            common_keywords,
         };
         let mut rules = Vec::with_capacity(sources.len());
         let mut regex_memory = 0usize;

@@ -76,6 +76,9 @@ pub struct RuleStats {
     pub candidates: u64,
     /// Bytes its regex searched, summed over candidates.
     pub searched: u64,
+    /// Searches the rule's gate (a DFA for a prefix of its regex) did not rule out, so that
+    /// the PikeVM ran.
+    pub pikevm_runs: u64,
     /// Regex matches (before entropy, validator and allowlist checks).
     pub matches: u64,
 }
@@ -191,9 +194,13 @@ impl Work {
             let Some(cache) = self.caches[ri].as_mut() else {
                 return;
             };
-            if m.regex
-                .search_slots_with(&mut cache.regex, &input, slots)
-                .is_none()
+            // The gate rejects most candidates in a few instructions per byte.
+            let gated = m.gate.as_ref().is_some_and(|g| !g.may_match(&input));
+            self.stats[ri].pikevm_runs += u64::from(!gated);
+            if gated
+                || m.regex
+                    .search_slots_with(&mut cache.regex, &input, slots)
+                    .is_none()
             {
                 if bounded_skip {
                     self.no_match[ri] = (from, to);
@@ -630,23 +637,27 @@ impl Scanner {
         let (lo, hi, stop) = (rel(from), rel(commit), rel(end));
         let reach = self.engine.0.reach;
         // Base64 runs that start in [lo, hi). Only runs of MIN_BASE64_RUN bytes or more are
-        // decoded, and every such run covers a position of the sample lo, lo + MIN, ...:
-        // test those and look around the base64 ones, rather than classify every byte.
+        // decoded, and every such run holds two consecutive positions of the sample lo,
+        // lo + HALF, lo + 2 HALF, ... (HALF = MIN_BASE64_RUN / 2) and every byte between them:
+        // test those, and look around only where they all are base64, rather than classify
+        // every byte (ordinary text is mostly short alphanumeric runs).
+        const HALF: usize = MIN_BASE64_RUN / 2;
         let max_run = MAX_BASE64_RUN.min(reach.saturating_sub(8));
         let floor = rel(self.seg_start.max(self.buf_abs));
         let b64 = |c: u8| BASE64_BYTE[c as usize];
         let mut p = lo;
         while p < (hi + MIN_BASE64_RUN - 1).min(stop) {
-            if !b64(self.buf[p]) {
-                p += MIN_BASE64_RUN;
+            let q = p + HALF;
+            if q >= stop || !b64(self.buf[p]) || !self.buf[p + 1..=q].iter().all(|&c| b64(c)) {
+                p = q;
                 continue;
             }
-            // The run holding p: [s, e).
+            // The run holding p..=q: [s, e).
             let mut s = p;
             while s > floor && b64(self.buf[s - 1]) {
                 s -= 1;
             }
-            let mut e = p + 1;
+            let mut e = q + 1;
             while e < stop && b64(self.buf[e]) {
                 e += 1;
             }
@@ -656,7 +667,8 @@ impl Scanner {
             {
                 self.scan_decoded(self.buf_abs + s as u64);
             }
-            p = e + 1;
+            // The next run starts after `e`: resume on the sample grid.
+            p = lo + (e + 1 - lo).next_multiple_of(HALF);
         }
         // Escape sequences in [lo, hi): decode a region around each, once.
         let radius = ESCAPE_RADIUS.min(reach / 2);
