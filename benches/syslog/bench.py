@@ -35,7 +35,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--last-hop", action="store_true",
                     help="add the set-ups that redact the daemon's output stream with "
-                         "`secretsift redact --multiline`: from a named pipe the daemon writes "
+                         "`secretsift redact`: from a named pipe the daemon writes "
                          "to, and as the daemon's own program()/omprog child")
     ap.add_argument("--only", metavar="TEXT",
                     help="run only the rows whose daemon or path contains TEXT (and the rows "
@@ -53,7 +53,7 @@ def main() -> int:
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at start")
 
     cli = args.cli.resolve()
-    redact = f"{cli} redact --no-config --quiet --multiline"
+    redact = f"{cli} redact --no-config --quiet"
     here = Path(__file__).resolve().parent
     one_rule = f"--no-default-rules --rules {here / 'one-rule.toml'}"
     base = "without filter"

@@ -35,6 +35,9 @@ const BLOCK: usize = 32 * 1024;
 /// Bytes of look-around kept on each side of a window (assertions like `\b` look one byte
 /// beyond a match).
 const LOOK: usize = 4;
+/// In line mode, only lines up to this long are looked at for armor markers (`-----BEGIN `):
+/// a marker line is short, even with a log prefix before it.
+const MAX_ARMOR_LINE: u64 = 1024;
 /// Pending findings held without allocating; beyond this (many distinct secrets inside one
 /// window) the queue grows.
 const PENDING_CAPACITY: usize = 1024;
@@ -348,6 +351,11 @@ pub struct Scanner {
     /// Windows never reach before this (0, or the start of the current line in line mode).
     seg_start: u64,
     line_mode: bool,
+    /// Line mode: where the current line starts.
+    line_start: u64,
+    /// Line mode: where an armored block (`-----BEGIN ...`) that no line has closed yet
+    /// starts; while one is open, newlines do not end the segment.
+    open_armor: Option<u64>,
     work: Work,
     /// The prefilter's reorder buffer.
     occurrences: crate::prefilter::Scratch,
@@ -395,6 +403,8 @@ impl Scanner {
             done: 0,
             seg_start: 0,
             line_mode: false,
+            line_start: 0,
+            open_armor: None,
             work: Work {
                 caches,
                 slots: vec![None; max_slots],
@@ -446,6 +456,10 @@ impl Scanner {
 
     /// In line mode every `\n` ends a segment: no match crosses it, and everything before it
     /// is decided (and, for a redactor, written) as soon as it arrives. For log streams.
+    /// The one exception is an armored block: from a line that opens one (`-----BEGIN `, as
+    /// PEM, OpenSSH and PGP private keys start) to the line that closes it (`-----END `),
+    /// newlines do not end the segment, so a key over the lines of one log message is found;
+    /// a block that is not closed within the engine's reach is given up at the next newline.
     /// Takes effect for the next stream; call before the first `feed`.
     pub fn set_line_mode(&mut self, yes: bool) -> &mut Self {
         self.line_mode = yes;
@@ -474,6 +488,8 @@ impl Scanner {
         self.len = 0;
         self.done = 0;
         self.seg_start = 0;
+        self.line_start = 0;
+        self.open_armor = None;
         self.work.next.iter_mut().for_each(|n| *n = 0);
         self.work.no_match.iter_mut().for_each(|n| *n = (0, 0));
         self.work.pending.clear();
@@ -533,12 +549,43 @@ impl Scanner {
             self.buf[self.len..self.len + take].copy_from_slice(&chunk[..take]);
             self.len += take;
             chunk = &chunk[take..];
-            if boundary {
+            if boundary && self.line_ends_segment() {
                 self.process(true, out)?;
                 self.seg_start = self.position();
             }
+            if boundary {
+                self.line_start = self.position();
+            }
         }
         Ok(())
+    }
+
+    /// Line mode, at the newline just copied: whether it ends the segment, which it does
+    /// unless an armored block is open (see [`Scanner::set_line_mode`]). Looks only at the
+    /// bytes of the line, which depend on absolute positions alone, so chunking cannot change
+    /// the answer.
+    fn line_ends_segment(&mut self) -> bool {
+        let end = self.position();
+        let line = if self.line_start >= self.buf_abs && end - self.line_start <= MAX_ARMOR_LINE {
+            &self.buf[(self.line_start - self.buf_abs) as usize..self.len]
+        } else {
+            &[]
+        };
+        let begin = memchr::memmem::rfind(line, b"-----BEGIN ");
+        let close = memchr::memmem::rfind(line, b"-----END ");
+        match (begin, close) {
+            (Some(b), c) if c.is_none_or(|c| c < b) => {
+                self.open_armor.get_or_insert(self.line_start + b as u64);
+            }
+            (_, Some(_)) => self.open_armor = None,
+            _ => {}
+        }
+        if let Some(at) = self.open_armor {
+            if end - at > self.engine.0.reach as u64 {
+                self.open_armor = None;
+            }
+        }
+        self.open_armor.is_none()
     }
 
     pub(crate) fn finish_to<O: Output>(&mut self, out: &mut O) -> Result<(), O::Error> {

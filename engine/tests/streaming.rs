@@ -199,3 +199,34 @@ fn line_and_column_count_crlf_lines() {
     assert_eq!(got.len(), 1);
     assert_eq!((got[0].line, got[0].column), (3, 3));
 }
+
+#[test]
+fn line_mode_holds_an_armored_block_and_gives_up_one_left_open() {
+    let engine = common::engine();
+    let mut red = engine.redactor(RedactOptions {
+        line_mode: true,
+        ..Default::default()
+    });
+    let mut out = Vec::new();
+    red.feed(b"first line\n-----BEGIN TEST KEY-----\n", &mut out)
+        .unwrap();
+    assert_eq!(out, b"first line\n", "the block's lines wait for its end");
+    // No `-----END` ever comes: once the block is longer than any match can be, lines flow
+    // again, the held ones included.
+    let line = b"a log line with nothing in it\n";
+    let mut fed = 0;
+    while out.len() == b"first line\n".len() {
+        red.feed(line, &mut out).unwrap();
+        fed += line.len();
+        assert!(fed <= engine.window(), "still held after {fed} bytes");
+    }
+    let before = out.len();
+    red.feed(line, &mut out).unwrap();
+    assert_eq!(
+        out.len(),
+        before + line.len(),
+        "each line leaves at once again"
+    );
+    red.finish(&mut out).unwrap();
+    assert!(out.starts_with(b"first line\n-----BEGIN TEST KEY-----\na log line"));
+}

@@ -1,7 +1,7 @@
 """End-to-end test: secretsift inside real syslog-ng and rsyslog daemons (see run.sh).
 
 For each daemon and each set-up (the filter inside the daemon, once per message; and the "last
-hop", the daemon's output stream redacted by `secretsift redact --multiline` from a named pipe):
+hop", the daemon's output stream redacted by `secretsift redact` from a named pipe):
 a few thousand syslog messages over TCP (fake keys of several kinds, multi-line messages with
 PEM keys across their lines, bytes that are not UTF-8, and a few messages over the in-daemon
 filter's size limit), then asserts on the output file that every message arrived, in order;
@@ -74,7 +74,7 @@ def main() -> int:
           f"{c['failing']} over {harness.MAX_MESSAGE} bytes (must fail, marked)")
     stream = corpus.stream
 
-    last_hop = f"{args.cli.resolve()} redact --no-config --quiet --multiline"
+    last_hop = f"{args.cli.resolve()} redact --no-config --quiet"
     # (daemon, set-up, factory, filter runs per message inside the daemon?)
     daemons: List[tuple[str, str, Callable[[Path], harness.Daemon], bool]] = [
         ("syslog-ng", "python() parser",

@@ -269,9 +269,9 @@ def rsyslog(folder: Path, rsyslogd: str, modules: Optional[str], cli: Optional[P
 
 def syslog_ng_pipe(folder: Path, command: str) -> Daemon:
     """syslog-ng whose file destination is replaced by a program() destination: the stream of
-    messages piped through ``command`` (`secretsift redact`, text mode, line by line; or `cat`
+    messages piped through ``command`` (`secretsift redact`, text mode; or `cat`
     as the reference), which appends to the output file. The "last hop" set-up: no call per
-    message, but no secret across lines."""
+    message."""
     port = free_port()
     conf = folder / "syslog-ng.conf"
     conf.write_text(
@@ -288,8 +288,7 @@ def syslog_ng_pipe(folder: Path, command: str) -> Daemon:
 def rsyslog_pipe(folder: Path, rsyslogd: str, modules: Optional[str], command: str) -> Daemon:
     """rsyslog with an omprog action instead of omfile: the message stream piped through
     ``command`` (`secretsift redact`, text mode; or `cat` as the reference), whose output omprog
-    writes to the output file. The "last hop" set-up: no round trip per message, but no secret
-    across lines."""
+    writes to the output file. The "last hop" set-up: no round trip per message."""
     port = free_port()
     return _rsyslog_daemon(
         folder, rsyslogd, modules, port, "omprog",
@@ -298,8 +297,8 @@ def rsyslog_pipe(folder: Path, rsyslogd: str, modules: Optional[str], command: s
 
 
 def fifo_filter(folder: Path, command: str) -> Tuple[Path, List[str]]:
-    """A named pipe in ``folder`` and the companion that runs ``command`` (`secretsift redact
-    --multiline`, or `cat` as the reference) from it into the output file."""
+    """A named pipe in ``folder`` and the companion that runs ``command`` (`secretsift
+    redact`, or `cat` as the reference) from it into the output file."""
     fifo = folder / "out.fifo"
     os.mkfifo(fifo)
     return fifo, ["/bin/sh", "-c", f"exec {command} < {fifo} >> {folder}/out.log"]

@@ -6,7 +6,6 @@
 
 mod config;
 mod git;
-mod multiline;
 mod output;
 mod redact;
 mod rsyslog;
@@ -186,12 +185,6 @@ pub struct RedactArgs {
     /// Do not print the per-rule counts to stderr at exit.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Text mode: also find secrets that span lines (PEM private keys in multi-line log
-    /// messages). Output is held back until no secret can still cover it: at most one scan
-    /// window (16 KiB with the default rules), and never longer than the input stays quiet at a
-    /// line end (50 ms) or one second while input keeps coming.
-    #[arg(long, conflicts_with_all = ["format", "rsyslog"])]
-    pub multiline: bool,
     /// Run as an rsyslog mmexternal program: one message per line in, one JSON reply per
     /// message out. INPUT must be the action's `interface.input` (default `msg`).
     #[arg(long, value_enum, value_name = "INPUT", num_args = 0..=1,

@@ -1,8 +1,9 @@
 //! `secretsift redact`: a stdin → stdout filter for log pipelines.
 //!
-//! Text mode feeds stdin to a line-mode [`secretsift::Redactor`]: no match crosses a line, and
-//! each line is written and flushed as soon as its newline arrives (`--multiline` trades that
-//! for secrets across lines: see [`crate::multiline`]). Every byte outside a secret
+//! Text mode feeds stdin to a line-mode [`secretsift::Redactor`]: each line is written and
+//! flushed as soon as its newline arrives, and no match crosses a line except inside an
+//! armored block (`-----BEGIN ...` to `-----END ...`), so a PEM key over the lines of a
+//! multi-line log message is still found (its lines leave together at the closing line). Every byte outside a secret
 //! is passed through unchanged (CRLF and a missing final newline included), and memory stays
 //! fixed however long a line is.
 //!
@@ -22,7 +23,7 @@ use crate::{
 /// memory stays bounded.
 pub const MAX_JSON_LINE: usize = 8 << 20;
 
-pub(crate) enum Failure {
+enum Failure {
     Read(io::Error),
     Write(io::Error),
 }
@@ -44,7 +45,7 @@ pub fn run(args: RedactArgs) -> u8 {
     let engine = loaded.engine;
     let text_opts = RedactOptions {
         template: args.template.clone(),
-        line_mode: !args.multiline,
+        line_mode: true,
     };
     let mut text = engine.redactor(text_opts);
     let mut strings = engine.redactor(RedactOptions {
@@ -65,9 +66,6 @@ pub fn run(args: RedactArgs) -> u8 {
     // and after a failed write the count says exactly how much output was delivered.
     let mut out = io::BufWriter::with_capacity(crate::scan::CHUNK, Counted::new(stdout));
     let result = match args.format {
-        RedactFormat::Text if args.multiline => {
-            crate::multiline::run(io::stdin(), &mut out, &mut text, crate::scan::CHUNK)
-        }
         RedactFormat::Text => run_text(&mut io::stdin().lock(), &mut out, &mut text),
         RedactFormat::Json => run_json(&mut io::stdin().lock(), &mut out, &mut text, &mut strings),
     };
@@ -167,7 +165,7 @@ pub fn push_per_rule(s: &mut String, engine: &Engine, counts: &[u64]) {
 /// Passes writes on and ignores `flush`: the line-mode redactor flushes at every newline, which
 /// would cost one write per line; instead text mode flushes once per read, when all input
 /// already at hand has been passed on, so a line still leaves as soon as no more input waits.
-pub(crate) struct FlushPerRead<'a, W: Write>(pub &'a mut W);
+struct FlushPerRead<'a, W: Write>(&'a mut W);
 
 impl<W: Write> Write for FlushPerRead<'_, W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

@@ -932,25 +932,22 @@ fn pem_key(seed: u64) -> String {
 }
 
 #[test]
-fn redact_multiline_finds_keys_across_lines_and_lets_held_lines_out_when_input_pauses() {
-    let input = format!("first {}\ndump:\n{}\nafter\n", aws(), pem_key(7));
+fn redact_finds_a_key_across_the_lines_of_a_message_and_still_writes_lines_at_once() {
+    let key = pem_key(7);
+    let (head, rest) = key.split_once('\n').unwrap();
+    let input = format!("first {}\ndump:\n{key}\nafter\n", aws());
     let expected = "first [REDACTED:aws-access-key-id]\ndump:\n[REDACTED:private-key-pem]\nafter\n";
-    // Line mode cannot take back the key's first lines once its last one arrives.
-    let plain = run(
-        bin().args(["redact", "--no-config", "--quiet"]),
-        Some(input.as_bytes()),
-    );
-    assert!(plain.out.contains("-----BEGIN"), "{}", plain.out);
     let r = run(
-        bin().args(["redact", "--no-config", "--multiline"]),
+        bin().args(["redact", "--no-config"]),
         Some(input.as_bytes()),
     );
     assert_eq!(r.out, expected);
     assert!(r.err.contains("private-key-pem=1"), "{}", r.err);
 
-    // On a live stream, held lines come out once the input pauses, with stdin still open.
+    // Live: lines before the key leave at once; the key's lines are held until the line that
+    // closes the block, then leave redacted; the input stays open throughout.
     let mut child = bin()
-        .args(["redact", "--no-config", "--quiet", "--multiline"])
+        .args(["redact", "--no-config", "--quiet"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -966,20 +963,33 @@ fn redact_multiline_finds_keys_across_lines_and_lets_held_lines_out_when_input_p
                 break;
             }
             got.extend_from_slice(&buf[..n]);
-            let _ = tx.send(got.clone());
+            let _ = tx.send(String::from_utf8(got.clone()).unwrap());
         }
     });
-    stdin.write_all(input.as_bytes()).unwrap();
+    let wait_for = |want: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let got = rx
+                .recv_timeout(left)
+                .expect("output did not come while stdin was open");
+            if got.len() >= want.len() {
+                assert_eq!(got, want);
+                return;
+            }
+        }
+    };
+    let before = format!("first {}\ndump:\n", aws());
+    stdin
+        .write_all(format!("{before}{head}\n").as_bytes())
+        .unwrap();
     stdin.flush().unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let mut got = Vec::new();
-    while got.len() < expected.len() {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        got = rx
-            .recv_timeout(left)
-            .expect("held lines were not written while stdin stayed open");
-    }
-    assert_eq!(String::from_utf8(got).unwrap(), expected);
+    wait_for("first [REDACTED:aws-access-key-id]\ndump:\n");
+    stdin
+        .write_all(format!("{rest}\nafter\n").as_bytes())
+        .unwrap();
+    stdin.flush().unwrap();
+    wait_for(expected);
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
