@@ -211,10 +211,35 @@ pub fn is_generic_value_noise(whole: &[u8], value: std::ops::Range<usize>, passw
     let quoted = value.start > 0
         && matches!(whole[value.start - 1], b'"' | b'\'' | b'`')
         && close == Some(whole[value.start - 1]);
+    if restates_name(&whole[..value.start], s) {
+        return true;
+    }
     if password && (quoted || is_config_assignment(whole, value.start)) {
         is_password_literal_noise(s)
     } else {
         is_generic_noise(s)
+    }
+}
+
+/// Whether a value of several words spells the name it is assigned to (`NO_API_KEY = "no api
+/// key"`): an enum's or message table's text, not a secret. Compares letters and digits only.
+fn restates_name(name: &[u8], value: &[u8]) -> bool {
+    /// Letters and digits of `s`, lowercased, into `buf`; `None` if they do not fit.
+    fn alnum<'a>(s: &[u8], buf: &'a mut [u8]) -> Option<&'a [u8]> {
+        let mut n = 0;
+        for &b in s.iter().filter(|b| b.is_ascii_alphanumeric()) {
+            *buf.get_mut(n)? = b.to_ascii_lowercase();
+            n += 1;
+        }
+        Some(&buf[..n])
+    }
+    if !value.contains(&b' ') {
+        return false;
+    }
+    let (mut v, mut n) = ([0u8; 160], [0u8; 512]);
+    match (alnum(value, &mut v), alnum(name, &mut n)) {
+        (Some(v), Some(n)) => !v.is_empty() && memchr::memmem::find(n, v).is_some(),
+        _ => false,
     }
 }
 
@@ -324,6 +349,9 @@ pub fn is_password_literal_noise(s: &[u8]) -> bool {
     if s.is_empty() {
         return true;
     }
+    if is_prose(s) {
+        return true;
+    }
     // A label: one capitalised word (`Passwort`, `Kennwort`, `Wachtwoord`).
     if s.len() > 1 && s[0].is_ascii_uppercase() && is_only(&s[1..], |b| b.is_ascii_lowercase()) {
         return true;
@@ -352,6 +380,31 @@ pub fn is_password_literal_noise(s: &[u8]) -> bool {
                     .any(|f| w.eq_ignore_ascii_case(f))
         });
     field_words || is_code_or_reference(s)
+}
+
+/// Whether a value of several space-separated words is UI or prose text rather than a
+/// passphrase (`correct horse battery staple`): a sentence (`Must be at least 8 characters`),
+/// a message ending in punctuation, a format string, more than six words, or field words only
+/// (`too short`, `new password`). A value without a space is never prose.
+fn is_prose(s: &[u8]) -> bool {
+    if !s.contains(&b' ') {
+        return false;
+    }
+    let words = || s.split(|&b| b == b' ').filter(|w| !w.is_empty());
+    let sentence = s[0].is_ascii_uppercase() && s.get(1).is_some_and(u8::is_ascii_lowercase);
+    sentence
+        || matches!(
+            s.last(),
+            Some(b'.' | b'!' | b'?' | b':' | b',' | b')' | b' ')
+        )
+        || s.iter()
+            .any(|&b| matches!(b, b'%' | b'{' | b'}' | b'=' | b'+' | b'<'))
+        || words().count() > 6
+        || words().all(|w| {
+            PASSWORD_FIELD_WORDS
+                .iter()
+                .any(|f| w.eq_ignore_ascii_case(f))
+        })
 }
 
 /// How many ASCII digits `s` ends with.
