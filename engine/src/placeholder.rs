@@ -41,6 +41,9 @@ const MARKERS: &[&[u8]] = &[
     b"......",
     b"------",
     b"000000000000",
+    // A counting sequence that documentation writes into token shapes
+    // (`xoxp-1234-1234-…`); random tokens do not hold it.
+    b"1234-1234",
 ];
 
 /// Template openers: the value is a reference to a variable, not a value.
@@ -67,6 +70,16 @@ pub fn is_placeholder(s: &[u8]) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
     {
         return true; // $VAR
+    }
+    // `%VAR%`: a Windows (cmd, NuGet, MSBuild) environment variable reference.
+    if s.len() > 2
+        && s[0] == b'%'
+        && s[s.len() - 1] == b'%'
+        && is_only(&s[1..s.len() - 1], |b| {
+            b.is_ascii_alphanumeric() || b == b'_'
+        })
+    {
+        return true;
     }
     if s.len() >= 4 && s.iter().all(|&b| b == s[0]) {
         return true;
@@ -111,6 +124,7 @@ fn is_code_or_reference(s: &[u8]) -> bool {
         || is_comparison(s)
         || is_code_fragment(s)
         || is_code_before_punctuation(s)
+        || is_code_expression(s)
         || starts_with_ci(s, b"http://")
         || starts_with_ci(s, b"https://")
         || starts_with_ci(s, b"file://")
@@ -120,10 +134,43 @@ fn is_code_or_reference(s: &[u8]) -> bool {
         || is_only(s, |b| {
             b.is_ascii_digit() || b == b'.' || b == b'-' || b == b':'
         })
-        || contains_ci(s, b"password")
+        || names_password(s)
         || contains_ci(s, b"process.env")
         || contains_ci(s, b"environ")
         || contains_ci(s, b"getenv")
+}
+
+/// Whether `s` holds `password` as a name or a word of one (`password`, `db_password`,
+/// `dbPassword`, `PASSWORD_FILE`, `$password`, `passwordInput`): a reference to a password or
+/// a label. Inside a value it is part of the password (`thisismypassword`, `Password1`).
+fn names_password(s: &[u8]) -> bool {
+    const WORD: &[u8] = b"password";
+    (0..s.len().saturating_sub(WORD.len() - 1)).any(|i| {
+        if !s[i..i + WORD.len()].eq_ignore_ascii_case(WORD) {
+            return false;
+        }
+        let (first, last) = (s[i], s[i + WORD.len() - 1]);
+        let starts = match i.checked_sub(1).map(|j| s[j]) {
+            None => true,
+            Some(b) => {
+                !b.is_ascii_alphanumeric() || (b.is_ascii_lowercase() && first.is_ascii_uppercase())
+            }
+        };
+        let ends = match s.get(i + WORD.len()) {
+            None => true,
+            Some(&b) => {
+                !(b.is_ascii_alphanumeric()
+                    || matches!(
+                        b,
+                        b'!' | b'@' | b'#' | b'$' | b'&' | b'*' | b'+' | b'?' | b'~' | b'^'
+                    ))
+                    || (last.is_ascii_lowercase() && b.is_ascii_uppercase())
+                    || b == b's'
+                    || b == b'S'
+            }
+        };
+        starts && ends
+    })
 }
 
 /// `name=…` or `name:…` where the name is a credential's or an account's: the captured "value" is
@@ -163,11 +210,52 @@ pub fn is_generic_value_noise(whole: &[u8], value: std::ops::Range<usize>, passw
     let quoted = value.start > 0
         && matches!(whole[value.start - 1], b'"' | b'\'' | b'`')
         && close == Some(whole[value.start - 1]);
-    if password && quoted {
+    if restates_name(&whole[..value.start], s) {
+        return true;
+    }
+    if password && (quoted || is_config_assignment(whole, value.start)) {
         is_password_literal_noise(s)
     } else {
         is_generic_noise(s)
     }
+}
+
+/// Whether a value of several words spells the name it is assigned to (`NO_API_KEY = "no api
+/// key"`): an enum's or message table's text, not a secret. Compares letters and digits only.
+fn restates_name(name: &[u8], value: &[u8]) -> bool {
+    /// Letters and digits of `s`, lowercased, into `buf`; `None` if they do not fit.
+    fn alnum<'a>(s: &[u8], buf: &'a mut [u8]) -> Option<&'a [u8]> {
+        let mut n = 0;
+        for &b in s.iter().filter(|b| b.is_ascii_alphanumeric()) {
+            *buf.get_mut(n)? = b.to_ascii_lowercase();
+            n += 1;
+        }
+        Some(&buf[..n])
+    }
+    if !value.contains(&b' ') {
+        return false;
+    }
+    let (mut v, mut n) = ([0u8; 160], [0u8; 512]);
+    match (alnum(value, &mut v), alnum(name, &mut n)) {
+        (Some(v), Some(n)) => !v.is_empty() && memchr::memmem::find(n, v).is_some(),
+        _ => false,
+    }
+}
+
+/// Whether the match is `NAME=value` with a constant-case or capitalised name and no space
+/// around `=` (`DB_PASSWORD=whiteduke`, `Password=hunter22`): the shape of env files, INI and
+/// .properties files, whose unquoted values are values. Code assigns variables to lowercase
+/// names (`password=pw` keyword arguments) or spaces the `=` (`Password = value;`).
+fn is_config_assignment(whole: &[u8], value_start: usize) -> bool {
+    let name = &whole[..value_start.saturating_sub(1)];
+    whole.get(value_start.wrapping_sub(1)) == Some(&b'=')
+        && name.first().is_some_and(u8::is_ascii_uppercase)
+        && is_only(name, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+        })
+        && !name
+            .windows(2)
+            .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
 /// Words that a quoted value under a password-like name holds in UI, form and schema code
@@ -260,6 +348,9 @@ pub fn is_password_literal_noise(s: &[u8]) -> bool {
     if s.is_empty() {
         return true;
     }
+    if is_prose(s) {
+        return true;
+    }
     // A label: one capitalised word (`Passwort`, `Kennwort`, `Wachtwoord`).
     if s.len() > 1 && s[0].is_ascii_uppercase() && is_only(&s[1..], |b| b.is_ascii_lowercase()) {
         return true;
@@ -288,6 +379,31 @@ pub fn is_password_literal_noise(s: &[u8]) -> bool {
                     .any(|f| w.eq_ignore_ascii_case(f))
         });
     field_words || is_code_or_reference(s)
+}
+
+/// Whether a value of several space-separated words is UI or prose text rather than a
+/// passphrase (`correct horse battery staple`): a sentence (`Must be at least 8 characters`),
+/// a message ending in punctuation, a format string, more than six words, or field words only
+/// (`too short`, `new password`). A value without a space is never prose.
+fn is_prose(s: &[u8]) -> bool {
+    if !s.contains(&b' ') {
+        return false;
+    }
+    let words = || s.split(|&b| b == b' ').filter(|w| !w.is_empty());
+    let sentence = s[0].is_ascii_uppercase() && s.get(1).is_some_and(u8::is_ascii_lowercase);
+    sentence
+        || matches!(
+            s.last(),
+            Some(b'.' | b'!' | b'?' | b':' | b',' | b')' | b' ')
+        )
+        || s.iter()
+            .any(|&b| matches!(b, b'%' | b'{' | b'}' | b'=' | b'+' | b'<'))
+        || words().count() > 6
+        || words().all(|w| {
+            PASSWORD_FIELD_WORDS
+                .iter()
+                .any(|f| w.eq_ignore_ascii_case(f))
+        })
 }
 
 /// How many ASCII digits `s` ends with.
@@ -542,6 +658,40 @@ fn is_code_before_punctuation(s: &[u8]) -> bool {
             || is_code_member_access(&s[..end]))
 }
 
+/// An expression of names joined by code punctuation: an index (`tokens[tokenIndex].x`,
+/// `searchParams[QueryField.API_KEY]`), a generic type (`CredentialsProvider<User>`), optional
+/// chaining or a non-null assertion (`result?.token`, `state.provider!.getToken()`), a call
+/// chain. Every run of name bytes is a code segment or a number; secrets hold other bytes or
+/// runs that are not names.
+fn is_code_expression(s: &[u8]) -> bool {
+    let name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let operator = |b: u8| {
+        matches!(
+            b,
+            b'(' | b')' | b'[' | b']' | b'<' | b'>' | b'{' | b'}' | b'+' | b'=' | b',' | b':'
+        )
+    };
+    // `_ref$value`: a temporary that Babel names after the property it destructures.
+    if s.first() == Some(&b'_') && s.contains(&b'$') && is_only(s, name) {
+        return true;
+    }
+    // `!` and `?` only as in code: `x!.y`, `!!x`, `a?.b`, `a ?? b`.
+    let trigger = s.iter().any(|&b| operator(b))
+        || [&b"?."[..], b"??", b"!.", b"!!"]
+            .iter()
+            .any(|op| memchr::memmem::find(s, op).is_some());
+    trigger
+        && is_only(s, |b| {
+            name(b) || operator(b) || matches!(b, b'.' | b'-' | b'!' | b'?')
+        })
+        && s.split(|&b| !name(b))
+            .filter(|seg| !seg.is_empty())
+            .all(|seg| {
+                is_only(seg, |b| b.is_ascii_digit())
+                    || is_code_segment(seg.strip_prefix(b"$").unwrap_or(seg))
+            })
+}
+
 fn is_only(s: &[u8], f: impl Fn(u8) -> bool) -> bool {
     s.iter().all(|&b| f(b))
 }
@@ -732,6 +882,78 @@ mod tests {
         // Mismatched quotes, or a rule not tagged `password`, keep the generic filter.
         assert!(noise("password = 'whiteduke\"", "whiteduke", true));
         assert!(noise("token = 'whiteduke'", "whiteduke", false));
+    }
+
+    #[test]
+    fn password_as_a_name_or_inside_a_value() {
+        // `password` as a name, a word of one, or a label: a reference, not a value.
+        for n in [
+            "password",
+            "db_password",
+            "dbPassword",
+            "PASSWORD_FILE",
+            "passwordInput",
+            "%TestSourcePassword%",
+            "passwords",
+        ] {
+            assert!(names_password(n.as_bytes()), "{n}");
+        }
+        // Inside a value it is part of the password.
+        for v in ["thisismypassword", "mypassword", "Password1", "password!2x"] {
+            assert!(!names_password(v.as_bytes()), "{v}");
+        }
+        assert!(!is_password_literal_noise(b"thisismypassword"));
+        assert!(is_password_literal_noise(b"smtp_password"));
+    }
+
+    #[test]
+    fn config_assignments_hold_values() {
+        let noise = |whole: &str, value: &str| {
+            let at = whole.rfind(value).unwrap();
+            is_generic_value_noise(whole.as_bytes(), at..at + value.len(), true)
+        };
+        // env, INI, .properties: a constant-case or capitalised name, `=` without spaces.
+        assert!(!noise("PASSWORD=whiteduke", "whiteduke"));
+        assert!(!noise("Password=tr4ctorblue", "tr4ctorblue"));
+        // Code: a lowercase name (keyword argument) or a spaced `=` reads a variable.
+        assert!(noise("password=whiteduke", "whiteduke"));
+        assert!(noise("Password = whiteduke", "whiteduke"));
+        assert!(noise("PasswordHash=whiteduke", "whiteduke"));
+        // Field words stay noise as values too.
+        assert!(noise("PASSWORD=required", "required"));
+    }
+
+    #[test]
+    fn code_expressions() {
+        for n in [
+            "CredentialsProvider<User>",
+            "idTokenResult?.token",
+            "searchParams[QueryField.API_KEY]",
+            "state.provider!.getToken().finally(()",
+            "lastItem?.tokens.at(-1)",
+            "u.CancellationToken.None}}function",
+            "+obj.tokenRatio.toFixed(3)",
+            "_resolveConfig$withCr",
+        ] {
+            assert!(is_generic_noise(n.as_bytes()), "{n}");
+        }
+        // Passwords with the same punctuation but random parts.
+        for s in [
+            "Kq{9vN3x}R5t",
+            "mycoin!1",
+            "Zq8vN3(pXr5tY)",
+            "k7{{p}q)w$z]vex(ly",
+        ] {
+            assert!(!is_code_expression(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn counting_sequences_and_windows_variables_are_placeholders() {
+        for p in ["xoxp-1234-1234-1234-9f8e7d", "%NUGET_PASSWORD%"] {
+            assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
+        assert!(!is_placeholder(b"%Kq9vN3x"));
     }
 
     #[test]
