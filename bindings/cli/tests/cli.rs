@@ -821,6 +821,37 @@ fn redacted(input: &str) -> String {
         .replace(&aws2(), "[REDACTED:aws-access-key-id]")
 }
 
+/// `secretsift redact` running with an open stdin, and a receiver of everything it has written
+/// so far (sent again after each read of its stdout).
+fn live_redact() -> (
+    std::process::Child,
+    std::process::ChildStdin,
+    std::sync::mpsc::Receiver<Vec<u8>>,
+) {
+    let mut child = bin()
+        .args(["redact", "--no-config", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut got = Vec::new();
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+            let _ = tx.send(got.clone());
+        }
+    });
+    (child, stdin, rx)
+}
+
 #[test]
 fn redact_keeps_every_other_byte_on_a_multi_megabyte_stream() {
     let mut input = String::with_capacity(5 << 20);
@@ -876,27 +907,7 @@ fn redact_keeps_every_other_byte_on_a_multi_megabyte_stream() {
 
 #[test]
 fn redact_is_line_buffered() {
-    let mut child = bin()
-        .args(["redact", "--no-config", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        let mut got = Vec::new();
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            got.extend_from_slice(&buf[..n]);
-            let _ = tx.send(got.clone());
-        }
-    });
+    let (mut child, mut stdin, rx) = live_redact();
     // One complete line must come out while stdin stays open.
     stdin
         .write_all(format!("first {}\nsecond, incomplete", aws()).as_bytes())
@@ -951,26 +962,7 @@ fn redact_finds_a_key_across_the_lines_of_a_message_and_still_writes_lines_at_on
 
     // Live: lines before the key leave at once; the key's lines are held until the line that
     // closes the block, then leave redacted; the input stays open throughout.
-    let mut child = bin()
-        .args(["redact", "--no-config", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        let mut got = Vec::new();
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            got.extend_from_slice(&buf[..n]);
-            let _ = tx.send(String::from_utf8(got.clone()).unwrap());
-        }
-    });
+    let (mut child, mut stdin, rx) = live_redact();
     let wait_for = |want: &str| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
@@ -979,7 +971,7 @@ fn redact_finds_a_key_across_the_lines_of_a_message_and_still_writes_lines_at_on
                 .recv_timeout(left)
                 .expect("output did not come while stdin was open");
             if got.len() >= want.len() {
-                assert_eq!(got, want);
+                assert_eq!(String::from_utf8(got).unwrap(), want);
                 return;
             }
         }
