@@ -55,6 +55,10 @@ pub(crate) struct Inner {
     pub decode: bool,
     /// Rules' regexes are compiled on first use (see [`EngineBuilder::lazy`]).
     pub lazy: bool,
+    /// Line mode's armor markers, `-----BEGIN ` and `-----END ` (see
+    /// [`crate::Scanner::set_line_mode`]): searchers built once, not at every newline.
+    pub armor_begin: memchr::memmem::FinderRev<'static>,
+    pub armor_end: memchr::memmem::FinderRev<'static>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -361,6 +365,8 @@ impl EngineBuilder {
             reach,
             decode: self.decode,
             lazy: self.lazy,
+            armor_begin: memchr::memmem::FinderRev::new(b"-----BEGIN "),
+            armor_end: memchr::memmem::FinderRev::new(b"-----END "),
         })))
     }
 }

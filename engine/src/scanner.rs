@@ -571,8 +571,8 @@ impl Scanner {
         } else {
             &[]
         };
-        let begin = memchr::memmem::rfind(line, b"-----BEGIN ");
-        let close = memchr::memmem::rfind(line, b"-----END ");
+        let begin = self.engine.0.armor_begin.rfind(line);
+        let close = self.engine.0.armor_end.rfind(line);
         match (begin, close) {
             (Some(b), c) if c.is_none_or(|c| c < b) => {
                 self.open_armor.get_or_insert(self.line_start + b as u64);

@@ -3,8 +3,8 @@
 //! Text mode feeds stdin to a line-mode [`secretsift::Redactor`]: each line is written and
 //! flushed as soon as its newline arrives, and no match crosses a line except inside an
 //! armored block (`-----BEGIN ...` to `-----END ...`), so a PEM key over the lines of a
-//! multi-line log message is still found (its lines leave together at the closing line). Every byte outside a secret
-//! is passed through unchanged (CRLF and a missing final newline included), and memory stays
+//! multi-line log message is still found (its lines leave together at the closing line).
+//! Every byte outside a secret is passed through unchanged (CRLF and a missing final newline included), and memory stays
 //! fixed however long a line is.
 //!
 //! JSON mode reads JSON lines: each string token (keys and values) is decoded, redacted and,
@@ -55,6 +55,8 @@ pub fn run(args: RedactArgs) -> u8 {
     if let Some(input) = args.rsyslog {
         return crate::rsyslog::run(&engine, &mut strings, input, &args);
     }
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
     let stdout = match raw_stdout() {
         Ok(f) => f,
         Err(e) => {
@@ -66,8 +68,8 @@ pub fn run(args: RedactArgs) -> u8 {
     // and after a failed write the count says exactly how much output was delivered.
     let mut out = io::BufWriter::with_capacity(crate::scan::CHUNK, Counted::new(stdout));
     let result = match args.format {
-        RedactFormat::Text => run_text(&mut io::stdin().lock(), &mut out, &mut text),
-        RedactFormat::Json => run_json(&mut io::stdin().lock(), &mut out, &mut text, &mut strings),
+        RedactFormat::Text => run_text(&mut input, &mut out, &mut text),
+        RedactFormat::Json => run_json(&mut input, &mut out, &mut text, &mut strings),
     };
     let delivered = out.get_ref().written;
     match result {
