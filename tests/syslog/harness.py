@@ -272,15 +272,20 @@ def syslog_ng_pipe(folder: Path, command: str) -> Daemon:
     messages piped through ``command`` (`secretsift redact`, text mode; or `cat`
     as the reference), which appends to the output file. The "last hop" set-up: no call per
     message."""
+    return _syslog_ng_to(folder, f'program("exec {command} >> {folder}/out.log"')
+
+
+def _syslog_ng_to(folder: Path, driver: str) -> Daemon:
+    """syslog-ng with one destination, ``driver`` (a destination driver up to its options,
+    such as ``program("...")``), writing each message as one output record."""
     port = free_port()
     conf = folder / "syslog-ng.conf"
     conf.write_text(
         f"@version: {syslog_ng_version()}\n"
         "options { stats-freq(0); keep-hostname(yes); log-msg-size(65536); };\n"
         f'source s_net {{ syslog(ip("127.0.0.1") port({port}) transport("tcp") log-iw-size(20000)); }};\n'
-        f'destination d_prog {{ program("exec {command} >> {folder}/out.log" '
-        'template("${MESSAGE}|END|\\n")); };\n'
-        "log { source(s_net); destination(d_prog); flags(flow-control); };\n"
+        f'destination d_out {{ {driver} template("${{MESSAGE}}|END|\\n")); }};\n'
+        "log { source(s_net); destination(d_out); flags(flow-control); };\n"
     )
     return _syslog_ng_daemon(folder, conf, port)
 
@@ -308,17 +313,8 @@ def syslog_ng_fifo(folder: Path, command: str) -> Daemon:
     """syslog-ng writing its stream into a named pipe (a pipe() destination, where the plain
     set-up has file()), read by ``command``, which appends to the output file: the "last hop"
     set-up. The daemon does the same work as without a filter; the filter runs beside it."""
-    port = free_port()
     fifo, companion = fifo_filter(folder, command)
-    conf = folder / "syslog-ng.conf"
-    conf.write_text(
-        f"@version: {syslog_ng_version()}\n"
-        "options { stats-freq(0); keep-hostname(yes); log-msg-size(65536); };\n"
-        f'source s_net {{ syslog(ip("127.0.0.1") port({port}) transport("tcp") log-iw-size(20000)); }};\n'
-        f'destination d_pipe {{ pipe("{fifo}" template("${{MESSAGE}}|END|\\n")); }};\n'
-        "log { source(s_net); destination(d_pipe); flags(flow-control); };\n"
-    )
-    d = _syslog_ng_daemon(folder, conf, port)
+    d = _syslog_ng_to(folder, f'pipe("{fifo}"')
     d.companion = companion
     return d
 
