@@ -19,11 +19,7 @@ fn main() {
 /// The measured part (callgrind: `--toggle-collect='*scan_chunks*'`).
 #[inline(never)]
 fn scan_chunks(scanner: &mut secretsift::Scanner, data: &[u8], sink: &mut Collect) {
-    let size = std::env::var("CHUNK")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(1 << 20);
-    for chunk in data.chunks(size) {
+    for chunk in data.chunks(1 << 20) {
         let Ok(()) = scanner.feed(chunk, sink);
     }
     let Ok(()) = scanner.finish(sink);

@@ -70,7 +70,7 @@ pub(crate) struct CompiledRule {
     /// (`flags[i]` for `keywords[i]`) instead of over the keyword's window.
     pub anchors: Option<Vec<bool>>,
     /// Which [`Gate`] the matcher gets (see [`wants_gate`]).
-    gated: Gating,
+    gated: GateKind,
     /// The compiled regexes: set at build in an eager engine, else on first use.
     matcher: OnceLock<Matcher>,
     /// What `matcher` is compiled from, while it may still be needed.
@@ -148,7 +148,7 @@ impl Matcher {
         id: &str,
         regex: &str,
         hir: Option<Hir>,
-        gated: Gating,
+        gated: GateKind,
         allow_regexes: &[String],
         stopwords: &[String],
     ) -> Result<Matcher, BuildError> {
@@ -220,10 +220,6 @@ const GATE_DETERMINIZE_LIMIT: usize = 1 << 20;
 /// attempt costs time in proportion to its limit.
 const WINDOW_GATE_DFA_LIMIT: usize = 32 << 10;
 const WINDOW_GATE_DETERMINIZE_LIMIT: usize = 64 << 10;
-/// The same for a generic rule's relaxed gate (see [`relaxed`]), which is worth more time:
-/// its keywords are the common ones, and a prefix of its regex rejects little.
-const RELAXED_GATE_DFA_LIMIT: usize = 128 << 10;
-const RELAXED_GATE_DETERMINIZE_LIMIT: usize = 256 << 10;
 
 /// A dense DFA for a prefix of a rule's regex: a quick "no match here" before the PikeVM.
 ///
@@ -246,54 +242,32 @@ pub(crate) enum GateKind {
     Window,
 }
 
-/// A rule's gate plan: which searches it serves and whether to try the relaxed regex first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Gating {
-    kind: GateKind,
-    /// Generic rules only (see [`RELAXED_GATE_DFA_LIMIT`]).
-    relax: bool,
-}
-
 /// Which [`Gate`] a rule gets: rules with a keyword of at most 3 bytes (`eyj`, `eaa`, `00d`)
 /// and anchored rules that are generic or share a keyword with a generic rule (`token`): the
 /// keywords that occur often in code and data. Other rules' keywords are rare enough that their
 /// PikeVM runs cost less than building gates for them at start-up (0.1-2 ms each; gates for
 /// every rule made the engine's build 3-4x slower, mostly unanchored DFAs for `(?i)` names
 /// such as `api_key`, which is why window searches get gates only for short keywords).
-fn wants_gate(anchored: bool, generic: bool, keywords: &[String], o: &CompileOptions) -> Gating {
+fn wants_gate(anchored: bool, generic: bool, keywords: &[String], o: &CompileOptions) -> GateKind {
     let common = generic
         || keywords
             .iter()
             .any(|k| k.len() <= 3 || o.common_keywords.iter().any(|c| k.contains(c.as_str())));
-    let kind = match (common, anchored) {
+    match (common, anchored) {
         (false, _) => GateKind::None,
         (true, true) => GateKind::Anchored,
         (true, false) => GateKind::Window,
-    };
-    Gating {
-        kind,
-        relax: generic,
     }
 }
 
 impl Gate {
-    fn build(hir: &Hir, Gating { kind, relax }: Gating) -> Option<Gate> {
+    fn build(hir: &Hir, kind: GateKind) -> Option<Gate> {
         // Unanchored DFAs grow fastest: their gates keep shorter parts.
         let parts = match kind {
             GateKind::None => return None,
             GateKind::Window => &GATE_PARTS[1..],
             GateKind::Anchored => &GATE_PARTS[..],
         };
-        // A generic rule's prefix rejects little (`^[ \t]{0,16}` before a name, a quoted value
-        // of any bytes before `== password`): the regex with its counts relaxed (see
-        // [`relaxed`]) is as selective as a gate gets, and its DFA stays small. Provider rules
-        // keep their prefixes, which reject well and build fast.
-        if relax {
-            let limits = (RELAXED_GATE_DFA_LIMIT, RELAXED_GATE_DETERMINIZE_LIMIT);
-            if let Some(gate) = Gate::build_dfa(&relaxed(hir), kind, limits) {
-                return Some(gate);
-            }
-        }
         // A window's match may start anywhere in it, so a prefix of the secret's group (which
         // every match contains) serves as well as a prefix of the regex, without the names
         // before it that make unanchored DFAs large and slow to build
@@ -316,22 +290,13 @@ impl Gate {
     }
 
     fn build_prefix(prefix: &Hir, kind: GateKind) -> Option<Gate> {
-        let limits = match kind {
-            GateKind::Window => (WINDOW_GATE_DFA_LIMIT, WINDOW_GATE_DETERMINIZE_LIMIT),
-            _ => (GATE_DFA_LIMIT, GATE_DETERMINIZE_LIMIT),
-        };
-        Gate::build_dfa(prefix, kind, limits)
-    }
-
-    /// The DFA for `prefix`, if it fits `(dfa_limit, determinize_limit)`.
-    fn build_dfa(
-        prefix: &Hir,
-        kind: GateKind,
-        (dfa_limit, determinize_limit): (usize, usize),
-    ) -> Option<Gate> {
-        let start = match kind {
-            GateKind::Window => StartKind::Unanchored,
-            _ => StartKind::Anchored,
+        let (start, dfa_limit, determinize_limit) = match kind {
+            GateKind::Window => (
+                StartKind::Unanchored,
+                WINDOW_GATE_DFA_LIMIT,
+                WINDOW_GATE_DETERMINIZE_LIMIT,
+            ),
+            _ => (StartKind::Anchored, GATE_DFA_LIMIT, GATE_DETERMINIZE_LIMIT),
         };
         let nfa = thompson::Compiler::new()
             .configure(
@@ -438,24 +403,6 @@ fn gate_prefix(h: &Hir, part: usize) -> (Hir, bool) {
             });
             (rep, false)
         }
-    }
-}
-
-/// `h` with every repetition's upper bound removed and its lower bound cut to
-/// [`GATE_REPEAT`]: a superset of `h` (every match of `h` matches it) whose DFA does not count,
-/// so it stays small where `h`'s would hold a state per count (`[^"]{4,128}`).
-fn relaxed(h: &Hir) -> Hir {
-    match h.kind() {
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => h.clone(),
-        HirKind::Capture(c) => relaxed(&c.sub),
-        HirKind::Concat(parts) => Hir::concat(parts.iter().map(relaxed).collect()),
-        HirKind::Alternation(alts) => Hir::alternation(alts.iter().map(relaxed).collect()),
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            min: r.min.min(GATE_REPEAT),
-            max: None,
-            greedy: true,
-            sub: Box::new(relaxed(&r.sub)),
-        }),
     }
 }
 
@@ -685,11 +632,7 @@ mod gate_tests {
             .find(|r| r.id == "generic-secret")
             .unwrap();
         let hir = parse_regex(&r.id, "regex", &r.regex).unwrap();
-        let plan = Gating {
-            kind: GateKind::Anchored,
-            relax: false,
-        };
-        let gate = Gate::build(&hir, plan).expect("a gate within the size limits");
+        let gate = Gate::build(&hir, GateKind::Anchored).expect("a gate within the size limits");
         let may = |text: &str| gate.may_match(&Input::new(text).anchored(Anchored::Yes));
         for code in [
             "token&&token.length>40){token=null}",
