@@ -31,6 +31,9 @@ class Tool:
     # The tool must run from the corpus' parent folder (detect-secrets skips paths outside cwd).
     cwd_parent: bool = False
     version: Callable[[Path], list] = field(default=lambda d: [])
+    # (report path, stdout) -> the paths of the files with a finding, as the tool wrote them
+    # (benches/peers/eval.py scores tools on labelled samples, one file per sample).
+    files: Callable[[Path, str], set] = lambda rep, out: set()
 
 
 def wheel_bin(d: Path, name: str) -> str:
@@ -66,6 +69,27 @@ def kingfisher_count(p: Path, _out: str) -> int:
     return n
 
 
+def json_lines(p: Path) -> list:
+    if not p.exists():
+        return []
+    return [json.loads(ln) for ln in p.read_text().splitlines() if ln.strip()]
+
+
+def json_doc(p: Path):
+    if not p.exists() or p.stat().st_size == 0:
+        return []
+    return json.loads(p.read_text()) or []
+
+
+def kingfisher_files(p: Path, _out: str) -> set:
+    return {r["finding"]["path"] for r in json_lines(p)
+            if isinstance(r, dict) and isinstance(r.get("finding"), dict)}
+
+
+def credsweeper_files(p: Path, _out: str) -> set:
+    return {ld["path"] for f in json_doc(p) for ld in f.get("line_data_list", [])}
+
+
 def detect_secrets_count(p: Path, out: str) -> int:
     return sum(len(v) for v in json.loads(out).get("results", {}).values())
 
@@ -93,6 +117,7 @@ def secretsift(repo: Path, release: Path) -> Tool:
         count=lambda rep, out: lines(rep),
         ok_codes=(0, 1),
         version=lambda d: [str(release), "--version"],
+        files=lambda rep, out: {r["path"] for r in json_lines(rep)},
     )
 
 
@@ -105,6 +130,7 @@ PEERS = [
                                       "--max-file-size", "0", "-f", "jsonl", "-o", str(rep),
                                       "-j", str(n)],
         count=kingfisher_count,
+        files=kingfisher_files,
         env=kingfisher_env,
         ok_codes=(0, 200, 205),
         version=lambda d: [wheel_bin(d, "kingfisher"), "--version"],
@@ -115,6 +141,9 @@ PEERS = [
         argv=lambda d, path, n, rep: [wheel_bin(d, "betterleaks"), "fs", str(path), "-o",
                                       str(rep) + ".jsonl", "-s", "--exit-code", "0", "-j", str(n)],
         count=lambda rep, out: lines(Path(str(rep) + ".jsonl")),
+        files=lambda rep, out: {r["finding"]["location"]["path"]
+                                for r in json_lines(Path(str(rep) + ".jsonl"))
+                                if isinstance(r.get("finding"), dict)},
         env=lambda d, n: {"GOMAXPROCS": str(n)},
         version=lambda d: [wheel_bin(d, "betterleaks"), "version"],
     ),
@@ -125,6 +154,7 @@ PEERS = [
                                       "-r", str(rep), "--no-banner", "--exit-code", "0",
                                       "-l", "error"],
         count=lambda rep, out: json_len(rep),
+        files=lambda rep, out: {f["File"] for f in json_doc(rep)},
         env=lambda d, n: {"GOMAXPROCS": str(n)},
         version=lambda d: [wheel_bin(d, "gitleaks"), "version"],
     ),
@@ -137,6 +167,7 @@ PEERS = [
                                       # a glob, so a folder is walked
                                       str(path) + "/**/*" if path.is_dir() else str(path)],
         count=secretlint_count,
+        files=lambda rep, out: {f["filePath"] for f in json_doc(rep) if f.get("messages")},
         ok_codes=(0, 1),
         threaded=False,
         version=lambda d: ["node", str(d / "node_modules/secretlint/bin/secretlint.js"), "--version"],
@@ -146,6 +177,8 @@ PEERS = [
         tier="slow",
         argv=lambda d, path, n, rep: [str(d / "bin/ripsecrets"), "--only-matching", str(path)],
         count=lambda rep, out: sum(1 for ln in out.splitlines() if ln.strip()),
+        # `path:line:match`
+        files=lambda rep, out: {ln.split(":", 1)[0] for ln in out.splitlines() if ln.strip()},
         ok_codes=(0, 1),
         threaded=False,
         version=lambda d: [str(d / "bin/ripsecrets"), "--version"],
@@ -156,6 +189,7 @@ PEERS = [
         argv=lambda d, path, n, rep: [str(d / "venv/bin/detect-secrets"), "-c", str(n), "scan",
                                       "--all-files", "-n", path.name],
         count=detect_secrets_count,
+        files=lambda rep, out: {f for f, v in json.loads(out).get("results", {}).items() if v},
         cwd_parent=True,
         version=lambda d: [str(d / "venv/bin/detect-secrets"), "--version"],
     ),
@@ -166,6 +200,7 @@ PEERS = [
                                       "--save-json", str(rep), "--no-stdout", "-j", str(n),
                                       "--ml_threads_limit", str(n), "--size_limit", "4GB"],
         count=lambda rep, out: json_len(rep),
+        files=credsweeper_files,
         version=lambda d: [str(d / "venv/bin/credsweeper"), "--version"],
     ),
 ]
