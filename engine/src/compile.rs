@@ -20,7 +20,7 @@ use regex_automata::{meta, Input};
 use regex_syntax::hir::{Hir, HirKind, Repetition};
 
 use crate::error::{BuildError, BuildErrorKind};
-use crate::regex_facts::{self, Facts, ParseError};
+use crate::regex_facts::{self, ByteSet, Facts, ParseError};
 use crate::rule::{AllowTarget, Kind, RuleSyntax};
 use crate::validate::Validator;
 
@@ -70,6 +70,9 @@ pub(crate) struct CompiledRule {
     /// then the regex runs anchored at the start of each occurrence of a flagged keyword
     /// (`flags[i]` for `keywords[i]`) instead of over the keyword's window.
     pub anchors: Option<Vec<bool>>,
+    /// For each keyword, the bytes a match can have right after it (see
+    /// [`regex_facts::follow_bytes`]); `None`: any.
+    pub follow: Option<Vec<ByteSet>>,
     /// Which [`Gate`] the matcher gets (see [`wants_gate`]).
     gated: GateKind,
     /// The compiled regexes: set at build in an eager engine, else on first use.
@@ -706,6 +709,7 @@ pub(crate) fn compile_rule(
         keywords,
         warm_up,
         anchors: facts.anchors,
+        follow: facts.follow,
         gated,
         matcher,
         patterns,
