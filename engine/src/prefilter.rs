@@ -179,9 +179,30 @@ fn byte_commonness(b: u8) -> u32 {
     }
 }
 
-/// Estimated frequency of a gram in text: the product of its bytes' commonness.
+/// The most frequent letter trigrams of English text (the usual published top 50), which
+/// identifiers, log messages and prose repeat everywhere (`ion` in `session`, `region`,
+/// `action`).
+const COMMON_TRIGRAMS: [&[u8; 3]; 50] = [
+    b"the", b"and", b"ing", b"ion", b"tio", b"ent", b"ati", b"for", b"her", b"ter", b"hat", b"tha",
+    b"ere", b"ate", b"his", b"con", b"res", b"ver", b"all", b"ons", b"nce", b"men", b"ith", b"ted",
+    b"ers", b"pro", b"thi", b"wit", b"are", b"ess", b"not", b"ive", b"was", b"ect", b"rea", b"com",
+    b"eve", b"per", b"int", b"est", b"sta", b"cti", b"ica", b"ist", b"ear", b"ain", b"one", b"our",
+    b"iti", b"rat",
+];
+
+/// Estimated frequency of a gram in text: the product of its bytes' commonness, times 8 for
+/// each common trigram in it.
 fn gram_rarity(g: &[u8]) -> u32 {
-    g.iter().map(|&b| byte_commonness(b)).product()
+    let bytes: u32 = g.iter().map(|&b| byte_commonness(b)).product();
+    let common = g
+        .windows(3)
+        .filter(|t| {
+            COMMON_TRIGRAMS
+                .iter()
+                .any(|c| t.eq_ignore_ascii_case(&c[..]))
+        })
+        .count() as u32;
+    bytes << (3 * common)
 }
 
 impl Prefilter {
