@@ -84,6 +84,10 @@ fn rule_static(out: &mut String, r: &RuleSyntax, file: &str) {
         Some(a) => format!("Some(&{a:?})"),
         None => "None".into(),
     };
+    let follow = match &facts.follow {
+        Some(f) => format!("Some(&{f:?})"),
+        None => "None".into(),
+    };
     // `{:?}` of a str is a valid Rust string literal; of an f64, a valid float literal.
     let _ = writeln!(
         out,
@@ -91,7 +95,7 @@ fn rule_static(out: &mut String, r: &RuleSyntax, file: &str) {
          secret_group: {:?}, keywords: {}, entropy: {:?}, validator: {:?}, kind: Kind::{kind}, \
          keep_prefix: {}, tags: {}, allow_regexes: {}, allow_target: AllowTarget::{target}, \
          stopwords: {}, allow_placeholders: {}, examples: {}, negative_examples: {}, \
-         overlaps: {}, groups: {}, max_len: {:?}, anchors: {anchors} }},",
+         overlaps: {}, groups: {}, max_len: {:?}, anchors: {anchors}, follow: {follow} }},",
         r.id,
         r.description,
         r.provider,

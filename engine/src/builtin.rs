@@ -1,6 +1,6 @@
 //! The embedded default ruleset, as `build.rs` parsed and analysed it.
 
-use crate::regex_facts::Facts;
+use crate::regex_facts::{ByteSet, Facts};
 use crate::rule::{AllowTarget, AllowlistSyntax, Kind, RuleSyntax};
 
 /// One embedded rule: the fields of [`RuleSyntax`] as statics, plus the facts of its regex.
@@ -29,6 +29,8 @@ pub(crate) struct StaticRule {
     pub max_len: Option<usize>,
     /// [`Facts::anchors`].
     pub anchors: Option<&'static [bool]>,
+    /// [`Facts::follow`].
+    pub follow: Option<&'static [ByteSet]>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/default_rules.rs"));
@@ -78,6 +80,7 @@ impl StaticRule {
             groups: self.groups,
             max_len: self.max_len,
             anchors: self.anchors.map(<[bool]>::to_vec),
+            follow: self.follow.map(<[ByteSet]>::to_vec),
         }
     }
 }

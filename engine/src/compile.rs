@@ -12,14 +12,15 @@
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
-use regex_automata::dfa::{dense, StartKind};
+use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::nfa::thompson;
+use regex_automata::util::primitives::StateID;
 use regex_automata::util::syntax;
 use regex_automata::{meta, Input};
 use regex_syntax::hir::{Hir, HirKind, Repetition};
 
 use crate::error::{BuildError, BuildErrorKind};
-use crate::regex_facts::{self, Facts, ParseError};
+use crate::regex_facts::{self, ByteSet, Facts, ParseError};
 use crate::rule::{AllowTarget, Kind, RuleSyntax};
 use crate::validate::Validator;
 
@@ -69,6 +70,9 @@ pub(crate) struct CompiledRule {
     /// then the regex runs anchored at the start of each occurrence of a flagged keyword
     /// (`flags[i]` for `keywords[i]`) instead of over the keyword's window.
     pub anchors: Option<Vec<bool>>,
+    /// For each keyword, the bytes a match can have right after it (see
+    /// [`regex_facts::follow_bytes`]); `None`: any.
+    pub follow: Option<Vec<ByteSet>>,
     /// Which [`Gate`] the matcher gets (see [`wants_gate`]).
     gated: GateKind,
     /// The compiled regexes: set at build in an eager engine, else on first use.
@@ -232,14 +236,20 @@ pub(crate) struct Gate {
     dfa: dense::DFA<Vec<u32>>,
 }
 
-/// Which searches a rule's gate serves.
+/// Which searches a rule's gate serves, and whether the rule is generic: generic rules'
+/// keywords (`password`, `token`) are the most common, so their gates are worth more build
+/// time (see [`Gate::build`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum GateKind {
     None,
     /// From each keyword occurrence (the rule is anchored).
-    Anchored,
+    Anchored {
+        generic: bool,
+    },
     /// Over the keyword's window.
-    Window,
+    Window {
+        generic: bool,
+    },
 }
 
 /// Which [`Gate`] a rule gets: rules with a keyword of at most 3 bytes (`eyj`, `eaa`, `00d`)
@@ -255,49 +265,77 @@ fn wants_gate(anchored: bool, generic: bool, keywords: &[String], o: &CompileOpt
             .any(|k| k.len() <= 3 || o.common_keywords.iter().any(|c| k.contains(c.as_str())));
     match (common, anchored) {
         (false, _) => GateKind::None,
-        (true, true) => GateKind::Anchored,
-        (true, false) => GateKind::Window,
+        (true, true) => GateKind::Anchored { generic },
+        (true, false) => GateKind::Window { generic },
     }
 }
+
+/// Size caps of one attempt at a gate DFA.
+#[derive(Clone, Copy)]
+struct Limits {
+    dfa: usize,
+    determinize: usize,
+}
+
+const ANCHORED_LIMITS: Limits = Limits {
+    dfa: GATE_DFA_LIMIT,
+    determinize: GATE_DETERMINIZE_LIMIT,
+};
+const WINDOW_LIMITS: Limits = Limits {
+    dfa: WINDOW_GATE_DFA_LIMIT,
+    determinize: WINDOW_GATE_DETERMINIZE_LIMIT,
+};
+/// A generic window rule's relaxed regex (`generic-passphrase`, `generic-secret-comparison`:
+/// 50-60 KiB, under 1 ms each).
+const GENERIC_WINDOW_LIMITS: Limits = Limits {
+    dfa: 96 << 10,
+    determinize: 256 << 10,
+};
 
 impl Gate {
     fn build(hir: &Hir, kind: GateKind) -> Option<Gate> {
         // Unanchored DFAs grow fastest: their gates keep shorter parts.
-        let parts = match kind {
+        let (start, parts, limits) = match kind {
             GateKind::None => return None,
-            GateKind::Window => &GATE_PARTS[1..],
-            GateKind::Anchored => &GATE_PARTS[..],
+            GateKind::Window { .. } => (StartKind::Unanchored, &GATE_PARTS[1..], WINDOW_LIMITS),
+            GateKind::Anchored { .. } => (StartKind::Anchored, &GATE_PARTS[..], ANCHORED_LIMITS),
         };
-        // A window's match may start anywhere in it, so a prefix of the secret's group (which
-        // every match contains) serves as well as a prefix of the regex, without the names
-        // before it that make unanchored DFAs large and slow to build
-        // (`(?i)api[_-]?key[\w.-]{0,20}...`).
-        let group = mandatory_group(hir).filter(|_| kind == GateKind::Window);
-        if let Some(gate) =
-            group.and_then(|g| Gate::build_prefix(&gate_hir(g, GATE_PARTS[1]), kind))
-        {
-            return Some(gate);
-        }
+        let attempt = |h: &Hir, limits| Gate::build_dfa(h, start, limits);
         // A regex short enough is tried whole first: its gate is exact.
         let whole = hir
             .properties()
             .maximum_len()
-            .filter(|&m| m <= GATE_WHOLE && kind == GateKind::Anchored);
-        whole
-            .into_iter()
-            .chain(parts.iter().copied())
-            .find_map(|part| Gate::build_prefix(&gate_hir(hir, part), kind))
+            .filter(|&m| m <= GATE_WHOLE && start == StartKind::Anchored);
+        if let Some(gate) = whole.and_then(|part| attempt(&gate_hir(hir, part), limits)) {
+            return Some(gate);
+        }
+        // Then the whole regex with its long repetitions made unbounded: it checks everything
+        // after the keyword too (`password ... is 'value'` must end in a quote), where a cut
+        // prefix checks little more than the keyword itself. Unanchored, that DFA is too large
+        // and slow to build for most window rules (the `(?i)` names before the secret), so only
+        // generic ones, whose keywords are the most common, try it.
+        let relaxed_limits = match kind {
+            GateKind::Anchored { generic: true } => Some(ANCHORED_LIMITS),
+            GateKind::Window { generic: true } => Some(GENERIC_WINDOW_LIMITS),
+            _ => None,
+        };
+        if let Some(gate) = relaxed_limits.and_then(|l| attempt(&relaxed_hir(hir), l)) {
+            return Some(gate);
+        }
+        // A window's match may start anywhere in it, so a prefix of the secret's group (which
+        // every match contains) serves as well as a prefix of the regex, without the names
+        // before it that make unanchored DFAs large and slow to build
+        // (`(?i)api[_-]?key[\w.-]{0,20}...`).
+        let group = mandatory_group(hir).filter(|_| start == StartKind::Unanchored);
+        if let Some(gate) = group.and_then(|g| attempt(&gate_hir(g, GATE_PARTS[1]), limits)) {
+            return Some(gate);
+        }
+        parts
+            .iter()
+            .find_map(|&part| attempt(&gate_hir(hir, part), limits))
     }
 
-    fn build_prefix(prefix: &Hir, kind: GateKind) -> Option<Gate> {
-        let (start, dfa_limit, determinize_limit) = match kind {
-            GateKind::Window => (
-                StartKind::Unanchored,
-                WINDOW_GATE_DFA_LIMIT,
-                WINDOW_GATE_DETERMINIZE_LIMIT,
-            ),
-            _ => (StartKind::Anchored, GATE_DFA_LIMIT, GATE_DETERMINIZE_LIMIT),
-        };
+    fn build_dfa(prefix: &Hir, start: StartKind, limits: Limits) -> Option<Gate> {
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
@@ -312,8 +350,9 @@ impl Gate {
                 dense::Config::new()
                     .start_kind(start)
                     .minimize(false)
-                    .dfa_size_limit(Some(dfa_limit))
-                    .determinize_size_limit(Some(determinize_limit)),
+                    .accelerate(false)
+                    .dfa_size_limit(Some(limits.dfa))
+                    .determinize_size_limit(Some(limits.determinize)),
             )
             .build_from_nfa(&nfa)
             .ok()?;
@@ -323,9 +362,50 @@ impl Gate {
     /// Whether the regex may match in `input` (its span and anchoring as the rule's search
     /// uses them). `true` when the DFA cannot tell.
     pub fn may_match(&self, input: &Input<'_>) -> bool {
-        use regex_automata::dfa::Automaton;
         let input = input.clone().earliest(true);
         !matches!(self.dfa.try_search_fwd(&input), Ok(None))
+    }
+
+    /// An unanchored search of `hay[span]` that can go on where an earlier one stopped.
+    ///
+    /// `resume` is the state a previous call returned for a span ending at `span.start`;
+    /// continuing from it searches as if from that earlier span's start, which finds every
+    /// match starting in `span` too (a superset is enough for a gate). Window searches of
+    /// nearby keywords overlap by most of their length, so this reads each byte about once
+    /// where fresh searches read it once per keyword (`generic-passphrase` reaches back 280
+    /// bytes for every `password`). Returns the state after the span's last byte, before the
+    /// look-ahead at its end, when nothing matches; `None` when something may.
+    pub fn search_from(
+        &self,
+        hay: &[u8],
+        span: std::ops::Range<usize>,
+        resume: Option<StateID>,
+    ) -> Option<StateID> {
+        let d = &self.dfa;
+        let mut sid = match resume {
+            Some(sid) => sid,
+            None => d
+                .start_state_forward(&Input::new(hay).span(span.clone()))
+                .ok()?,
+        };
+        for &b in &hay[span.clone()] {
+            sid = d.next_state(sid, b);
+            if d.is_special_state(sid) {
+                // Matches show one byte late: a match state means a match ending before `b`.
+                if d.is_match_state(sid) || d.is_quit_state(sid) {
+                    return None;
+                }
+                if d.is_dead_state(sid) {
+                    return Some(sid);
+                }
+            }
+        }
+        // The byte after the span (or the end of input) can complete a match (`$`, `\b`).
+        let last = match hay.get(span.end) {
+            Some(&b) => d.next_state(sid, b),
+            None => d.next_eoi_state(sid),
+        };
+        (!(d.is_match_state(last) || d.is_quit_state(last))).then_some(sid)
     }
 }
 
@@ -342,6 +422,30 @@ fn mandatory_group(h: &Hir) -> Option<&Hir> {
         HirKind::Capture(c) => Some(&c.sub),
         HirKind::Concat(parts) => parts.iter().find_map(mandatory_group),
         _ => None,
+    }
+}
+
+/// Repetitions longer than this are made unbounded by [`relaxed_hir`].
+const RELAX_REPEAT: u32 = 16;
+
+/// A pattern matching every match of `h` (a superset): `h` with each repetition allowing more
+/// than [`RELAX_REPEAT`] copies made unbounded (`X{12,256}` becomes `X{12,}`). Counting to 256
+/// takes hundreds of DFA states; "at least 12" takes 13, and the parts after it still count.
+fn relaxed_hir(h: &Hir) -> Hir {
+    match h.kind() {
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => h.clone(),
+        HirKind::Capture(c) => relaxed_hir(&c.sub),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(relaxed_hir).collect()),
+        HirKind::Alternation(alts) => Hir::alternation(alts.iter().map(relaxed_hir).collect()),
+        HirKind::Repetition(r) => {
+            let long = r.max.is_none_or(|m| m > RELAX_REPEAT);
+            Hir::repetition(Repetition {
+                min: if long { r.min.min(RELAX_REPEAT) } else { r.min },
+                max: if long { None } else { r.max },
+                greedy: r.greedy,
+                sub: Box::new(relaxed_hir(&r.sub)),
+            })
+        }
     }
 }
 
@@ -605,6 +709,7 @@ pub(crate) fn compile_rule(
         keywords,
         warm_up,
         anchors: facts.anchors,
+        follow: facts.follow,
         gated,
         matcher,
         patterns,
@@ -632,7 +737,8 @@ mod gate_tests {
             .find(|r| r.id == "generic-secret")
             .unwrap();
         let hir = parse_regex(&r.id, "regex", &r.regex).unwrap();
-        let gate = Gate::build(&hir, GateKind::Anchored).expect("a gate within the size limits");
+        let gate = Gate::build(&hir, GateKind::Anchored { generic: true })
+            .expect("a gate within the size limits");
         let may = |text: &str| gate.may_match(&Input::new(text).anchored(Anchored::Yes));
         for code in [
             "token&&token.length>40){token=null}",

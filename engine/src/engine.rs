@@ -8,6 +8,7 @@ use crate::error::{BuildError, BuildErrorKind};
 use crate::finding::FindingBuf;
 use crate::prefilter::Prefilter;
 use crate::redact::{RedactOptions, Redactor};
+use crate::regex_facts::{ByteSet, ANY_BYTE};
 use crate::rule::{parse_toml, RuleSyntax};
 use crate::scanner::Scanner;
 use crate::sink;
@@ -320,6 +321,8 @@ impl EngineBuilder {
 
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        // Per keyword: the bytes after it that can continue a match of one of its rules.
+        let mut follow: Vec<ByteSet> = Vec::new();
         let mut index = std::collections::HashMap::new();
         for (ri, r) in rules.iter().enumerate() {
             for (ki, k) in r.keywords.iter().enumerate() {
@@ -330,10 +333,16 @@ impl EngineBuilder {
                 let pid = *index.entry(k.clone()).or_insert_with(|| {
                     keywords.push(k.clone());
                     keyword_rules.push(Vec::new());
+                    follow.push([0; 4]);
                     keywords.len() - 1
                 });
                 if keyword_rules[pid].last() != Some(&(ri as u32)) {
                     keyword_rules[pid].push(ri as u32);
+                }
+                // An occurrence is needed if any of its rules can match from it.
+                let f = r.follow.as_ref().map_or(ANY_BYTE, |f| f[ki]);
+                for (acc, w) in follow[pid].iter_mut().zip(f) {
+                    *acc |= w;
                 }
             }
             if keywords.len() > MAX_KEYWORDS {
@@ -349,7 +358,7 @@ impl EngineBuilder {
                 ));
             }
         }
-        let prefilter = Prefilter::new(&keywords);
+        let prefilter = Prefilter::new(&keywords, &follow);
         let max_keyword_len = keywords.iter().map(String::len).max().unwrap_or(0);
         let reach = rules
             .iter()

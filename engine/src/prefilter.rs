@@ -11,8 +11,9 @@
 //! 1. **Gram filter.** Each keyword of 4 bytes or more is represented by one of its 4-byte
 //!    substrings (a *gram*), chosen to be rare in text (see [`gram_rarity`]). A 32 KiB table
 //!    (it stays in L1) of 64-bit words is indexed by a hash of the gram's first 3 bytes; the
-//!    bit for its 4th byte is set. Keywords of 3 bytes set every bit of their word (any 4th
-//!    byte). The scan loads 8 bytes at a time and tests the 5 positions they cover: a multiply,
+//!    bit for its 4th byte is set. Keywords of 3 bytes set the bits of the 4th bytes that can
+//!    continue a match of one of their rules (`follow`: Discord's `mti` only before one of 10
+//!    bytes), or every bit of their word when any byte can. The scan loads 8 bytes at a time and tests the 5 positions they cover: a multiply,
 //!    a load and a shift each, independent of each other (unlike the automaton's chain), and one
 //!    branch per 5 positions. A keyword occurrence contains its gram at a fixed offset, so its
 //!    gram position is always tested: no false negatives by construction.
@@ -30,6 +31,8 @@
 //!
 //! Sampling at a stride (testing every `k`-th position) would be cheaper but needs every
 //! keyword to be at least `k + 3` bytes long; the default set has 175 keywords of 2 to 4 bytes.
+
+use crate::regex_facts::{ByteSet, ANY_BYTE};
 
 /// The table has `2^WORD_BITS` words of 64 bits (32 KiB).
 const WORD_BITS: u32 = 12;
@@ -89,6 +92,24 @@ fn skip(table: &[u64; WORDS], hay: &[u8], mut i: usize, end: usize) -> usize {
     i
 }
 
+/// Whether `b` is in `set`.
+#[inline(always)]
+fn contains(set: &ByteSet, b: u8) -> bool {
+    set[usize::from(b / 64)] >> (b % 64) & 1 != 0
+}
+
+/// The bits of table word `word_index(g)` for a 3-byte keyword `g` followed by a byte of
+/// `follow`. The scan reads bytes past the end of its range as zero, so that byte hits too.
+fn fourth_bytes(g: u32, follow: &ByteSet) -> u64 {
+    if *follow == ANY_BYTE {
+        return u64::MAX;
+    }
+    (0..=255u8)
+        .filter(|&b| b == 0 || contains(follow, b))
+        .map(|b| 1u64 << bit_index(gram_of(&[g as u8, (g >> 8) as u8, (g >> 16) as u8, b])))
+        .fold(0, |acc, bit| acc | bit)
+}
+
 /// One keyword reachable from a table word.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -138,6 +159,8 @@ pub(crate) struct Prefilter {
     pairs: Pairs,
     /// Keywords, lowercase.
     keywords: Vec<Box<[u8]>>,
+    /// Per keyword: the bytes after it that can continue a match (see [`Prefilter::new`]).
+    follow: Box<[ByteSet]>,
     /// A hit at `i` yields occurrences ending at `i + min_tail` or later.
     min_tail: usize,
     /// Most occurrences that can wait in the reorder buffer at once.
@@ -156,15 +179,42 @@ fn byte_commonness(b: u8) -> u32 {
     }
 }
 
-/// Estimated frequency of a gram in text: the product of its bytes' commonness.
+/// The most frequent letter trigrams of English text (the usual published top 50), which
+/// identifiers, log messages and prose repeat everywhere (`ion` in `session`, `region`,
+/// `action`).
+const COMMON_TRIGRAMS: [&[u8; 3]; 50] = [
+    b"the", b"and", b"ing", b"ion", b"tio", b"ent", b"ati", b"for", b"her", b"ter", b"hat", b"tha",
+    b"ere", b"ate", b"his", b"con", b"res", b"ver", b"all", b"ons", b"nce", b"men", b"ith", b"ted",
+    b"ers", b"pro", b"thi", b"wit", b"are", b"ess", b"not", b"ive", b"was", b"ect", b"rea", b"com",
+    b"eve", b"per", b"int", b"est", b"sta", b"cti", b"ica", b"ist", b"ear", b"ain", b"one", b"our",
+    b"iti", b"rat",
+];
+
+/// Estimated frequency of a gram in text: the product of its bytes' commonness, times 8 for
+/// each common trigram in it.
 fn gram_rarity(g: &[u8]) -> u32 {
-    g.iter().map(|&b| byte_commonness(b)).product()
+    let bytes: u32 = g.iter().map(|&b| byte_commonness(b)).product();
+    let common = g
+        .windows(3)
+        .filter(|t| {
+            COMMON_TRIGRAMS
+                .iter()
+                .any(|c| t.eq_ignore_ascii_case(&c[..]))
+        })
+        .count() as u32;
+    bytes << (3 * common)
 }
 
 impl Prefilter {
     /// Builds the filter for `keywords` (each at least 2 bytes long: the rule compiler refuses
-    /// shorter ones; an empty keyword is ignored).
-    pub(crate) fn new(keywords: &[String]) -> Prefilter {
+    /// shorter ones; an empty keyword is ignored). `follow[i]` holds the bytes that can come
+    /// right after `keywords[i]` in a match of one of its rules (all when `follow` is shorter):
+    /// occurrences followed by another byte select nothing, so they are not reported, and a
+    /// 3-byte keyword sets only the bits of those 4th bytes instead of its whole table word.
+    pub(crate) fn new(keywords: &[String], follow: &[ByteSet]) -> Prefilter {
+        let follow: Box<[ByteSet]> = (0..keywords.len())
+            .map(|i| follow.get(i).copied().unwrap_or(ANY_BYTE))
+            .collect();
         let keywords: Vec<Box<[u8]>> = keywords
             .iter()
             .map(|k| k.as_bytes().to_ascii_lowercase().into_boxed_slice())
@@ -193,7 +243,7 @@ impl Prefilter {
                 3 => {
                     let g = gram_of(k);
                     let w = word_index(g);
-                    table[w] = u64::MAX;
+                    table[w] |= fourth_bytes(g, &follow[p]);
                     min_tail = min_tail.min(3);
                     let e = Entry {
                         gram: g,
@@ -254,6 +304,7 @@ impl Prefilter {
             pair_patterns: pair_patterns.into_boxed_slice(),
             pairs,
             keywords,
+            follow,
             min_tail: if min_tail == usize::MAX { 0 } else { min_tail },
             // Pending occurrences end within `max_len` bytes of each other, and at one end
             // position there is at most one per keyword length.
@@ -382,6 +433,9 @@ impl Prefilter {
             if start < lo || end > hi || !hay[start..end].eq_ignore_ascii_case(kw) {
                 continue;
             }
+            if end < hi && !contains(&self.follow[pattern as usize], hay[end]) {
+                continue; // no rule of this keyword can match from here
+            }
             if !released {
                 // Occurrences from this hit and later ones end at `i + min_tail` or later.
                 let bound = i + self.min_tail;
@@ -475,6 +529,39 @@ mod tests {
         out
     }
 
+    /// Occurrences of keywords with a `follow` set are reported only before one of its bytes
+    /// (or at the end of the range); the rest as Aho-Corasick finds them.
+    #[test]
+    fn follow_bytes_drop_occurrences_no_rule_can_use() {
+        let keywords: Vec<String> = ["mti", "ndi", "eyj", "token", "ok"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut follow = vec![ANY_BYTE; keywords.len()];
+        for (i, bytes) in [(0, &b"wxyz012"[..]), (1, &b"A"[..])] {
+            follow[i] = [0; 4];
+            for &b in bytes {
+                follow[i][usize::from(b / 64)] |= 1 << (b % 64);
+            }
+        }
+        let pf = Prefilter::new(&keywords, &follow);
+        for seed in 0..40u64 {
+            let mut hay = haystack(seed * 31 + 7, 3000, &keywords);
+            hay.extend_from_slice(b"MTIw ndiA ndia mti");
+            for (lo, hi) in [(0, hay.len()), (3, hay.len() - 2), (17, 2011)] {
+                let expected: Vec<Occurrence> = reference(&keywords, &hay, lo, hi)
+                    .into_iter()
+                    .filter(|o| o.end == hi || contains(&follow[o.pattern as usize], hay[o.end]))
+                    .collect();
+                assert_eq!(
+                    ours(&pf, &hay, lo, hi),
+                    expected,
+                    "seed {seed} span {lo}..{hi}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn same_occurrences_in_same_order_as_aho_corasick() {
         let sets: Vec<Vec<String>> = vec![
@@ -490,7 +577,7 @@ mod tests {
                 .collect(),
         ];
         for (si, keywords) in sets.iter().enumerate() {
-            let pf = Prefilter::new(keywords);
+            let pf = Prefilter::new(keywords, &[]);
             for seed in 0..40u64 {
                 let hay = haystack(seed * 7919 + si as u64, 3000, keywords);
                 for (lo, hi) in [

@@ -66,14 +66,26 @@ pub(crate) struct Facts {
     pub max_len: Option<usize>,
     /// See [`anchor_keywords`].
     pub anchors: Option<Vec<bool>>,
+    /// See [`follow_bytes`].
+    pub follow: Option<Vec<ByteSet>>,
 }
+
+/// A set of bytes: bit `b % 64` of word `b / 64`.
+pub(crate) type ByteSet = [u64; 4];
+
+/// Every byte.
+pub(crate) const ANY_BYTE: ByteSet = [u64::MAX; 4];
 
 /// The facts of a parsed regex whose rule has these (lowercased) keywords.
 pub(crate) fn facts(hir: &Hir, keywords: &[String]) -> Facts {
+    let anchors = anchor_keywords(hir, keywords);
     Facts {
         groups: hir.properties().explicit_captures_len() + 1,
         max_len: hir.properties().maximum_len(),
-        anchors: anchor_keywords(hir, keywords),
+        follow: anchors
+            .as_deref()
+            .and_then(|a| follow_bytes(hir, keywords, a)),
+        anchors,
     }
 }
 
@@ -111,4 +123,83 @@ pub(crate) fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool
         }
     }
     Some(flags)
+}
+
+/// For each keyword, the bytes a match can have right after it, when the keyword starts every
+/// match it is in (`anchors`); [`ANY_BYTE`] when that is unknown. Only 3-byte keywords are
+/// looked at (the prefilter can only use it for them, see [`crate::prefilter`]); `None` when
+/// none of them gains anything.
+///
+/// Discord's bot-token rule opens with 60 three-byte keywords (`mti`, `ndi`, the base64 of a
+/// user id's first digits) followed by one of 10 bytes: an occurrence of `mti` followed by
+/// anything else cannot start a match.
+pub(crate) fn follow_bytes(
+    hir: &Hir,
+    keywords: &[String],
+    anchors: &[bool],
+) -> Option<Vec<ByteSet>> {
+    let wanted = |i: usize| anchors[i] && keywords[i].len() == 3;
+    if !(0..keywords.len()).any(wanted) {
+        return None;
+    }
+    // Prefixes of 4 bytes, with classes of up to 64 bytes expanded (`[A-Za-z0-9]`).
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Prefix)
+        .limit_class(64)
+        .limit_repeat(4)
+        .limit_literal_len(4)
+        .limit_total(16_384);
+    let seq = ex.extract(hir);
+    let lits = seq.literals()?;
+    let mut sets = vec![ANY_BYTE; keywords.len()];
+    for (i, k) in keywords.iter().enumerate().filter(|&(i, _)| wanted(i)) {
+        let mut set = [0u64; 4];
+        for lit in lits {
+            let lower = lit.as_bytes().to_ascii_lowercase();
+            if lower.len() < 4 && k.as_bytes().starts_with(&lower) {
+                // A match may end with the keyword, or the literal was cut short.
+                set = ANY_BYTE;
+                break;
+            }
+            if lower.starts_with(k.as_bytes()) {
+                let b = lit.as_bytes()[3];
+                set[usize::from(b / 64)] |= 1 << (b % 64);
+            }
+        }
+        sets[i] = set;
+    }
+    sets.iter().any(|s| *s != ANY_BYTE).then_some(sets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn follow_of(pattern: &str, keywords: &[&str]) -> Option<Vec<Vec<u8>>> {
+        let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
+        let sets = facts(&parse(pattern).unwrap(), &keywords).follow?;
+        let bytes = |s: ByteSet| -> Vec<u8> {
+            (0..=255u8)
+                .filter(|&b| s[usize::from(b / 64)] >> (b % 64) & 1 != 0)
+                .collect()
+        };
+        Some(sets.into_iter().map(bytes).collect())
+    }
+
+    #[test]
+    fn follow_bytes_of_keywords_that_start_matches() {
+        let f = follow_of(
+            r"\b(?:MTI[w-z0-5]|NDE[A-Z]{2})[A-Za-z0-9]{20}",
+            &["mti", "nde"],
+        );
+        assert_eq!(
+            f,
+            Some(vec![b"012345wxyz".to_vec(), (b'A'..=b'Z').collect()])
+        );
+        // A match may end with the keyword: any byte may follow.
+        assert_eq!(follow_of("(?:abc|abcd)", &["abc"]), None);
+        // Longer keywords are not looked at; unanchored rules have no such facts.
+        assert_eq!(follow_of("token[a-z]", &["token"]), None);
+        assert_eq!(follow_of("[a-z]mti[0-9]", &["mti"]), None);
+    }
 }

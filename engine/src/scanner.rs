@@ -18,10 +18,10 @@
 
 use std::collections::VecDeque;
 
-use regex_automata::util::primitives::NonMaxUsize;
+use regex_automata::util::primitives::{NonMaxUsize, StateID};
 use regex_automata::{Anchored, Input};
 
-use crate::compile::{CompiledRule, MatcherCache};
+use crate::compile::{CompiledRule, Gate, MatcherCache};
 use crate::decode::{Decoded, BASE64_BYTE, ESCAPE_RADIUS, MAX_BASE64_RUN, MIN_BASE64_RUN};
 use crate::engine::Engine;
 use crate::entropy::shannon;
@@ -93,6 +93,15 @@ struct Pending {
     end: u64,
     match_start: u64,
     match_end: u64,
+}
+
+/// A window gate's search that found no match over `origin..end` (stream offsets), and the
+/// DFA state it ended in (see [`Gate::search_from`]).
+#[derive(Clone, Copy, Debug)]
+struct GateResume {
+    origin: u64,
+    end: u64,
+    state: StateID,
 }
 
 /// Tracks the line number at a position that only moves forward.
@@ -193,13 +202,17 @@ impl Work {
                 } else {
                     Anchored::No
                 });
+            // The gate rejects most candidates in a few instructions per byte.
+            let resumable = !anchored && !win.nested;
+            let gated = m
+                .gate
+                .as_ref()
+                .is_some_and(|g| self.gate_rejects(g, win, ri, &input, resumable));
+            self.stats[ri].pikevm_runs += u64::from(!gated);
             let slots = &mut self.slots[..nslots];
             let Some(cache) = self.caches[ri].as_mut() else {
                 return;
             };
-            // The gate rejects most candidates in a few instructions per byte.
-            let gated = m.gate.as_ref().is_some_and(|g| !g.may_match(&input));
-            self.stats[ri].pikevm_runs += u64::from(!gated);
             if gated
                 || m.regex
                     .search_slots_with(&mut cache.regex, &input, slots)
@@ -233,6 +246,40 @@ impl Work {
                 match_end: abs(me),
             });
         }
+    }
+
+    /// Whether rule `ri`'s gate rules out a match in `input`. A window search in the stream goes
+    /// on from where the rule's previous one stopped, when that one found nothing, began no
+    /// later than this one and reached into it (see [`Gate::search_from`]).
+    fn gate_rejects(
+        &mut self,
+        gate: &Gate,
+        win: &Window<'_>,
+        ri: usize,
+        input: &Input<'_>,
+        resumable: bool,
+    ) -> bool {
+        if !resumable {
+            return !gate.may_match(input);
+        }
+        let rel = |abs: u64| (abs - win.buf_abs) as usize;
+        let (from, to) = (
+            win.buf_abs + input.start() as u64,
+            win.buf_abs + input.end() as u64,
+        );
+        let (origin, start, state) = match self.gate_resume[ri] {
+            Some(r) if r.origin <= from && from <= r.end && r.end <= to => {
+                (r.origin, r.end, Some(r.state))
+            }
+            _ => (from, from, None),
+        };
+        let found = gate.search_from(win.buf, rel(start)..rel(to), state);
+        self.gate_resume[ri] = found.map(|state| GateResume {
+            origin,
+            end: to,
+            state,
+        });
+        found.is_some()
     }
 
     /// Where rule `ri`'s next match may start: in the stream, or in the current decoded view.
@@ -329,6 +376,9 @@ struct Work {
     nested_generation: u32,
     /// Per rule: the span of its latest window search (in the stream) that found no match.
     no_match: Vec<(u64, u64)>,
+    /// Per rule: where its gate's latest window search (in the stream) stopped, if it found
+    /// nothing.
+    gate_resume: Vec<Option<GateResume>>,
     decoded: Decoded,
     stats: Vec<RuleStats>,
 }
@@ -414,6 +464,7 @@ impl Scanner {
                 nested_next: vec![(u32::MAX, 0); inner.rules.len()],
                 nested_generation: 0,
                 no_match: vec![(0, 0); inner.rules.len()],
+                gate_resume: vec![None; inner.rules.len()],
                 decoded: Decoded::with_capacity(MAX_BASE64_RUN.max(3 * ESCAPE_RADIUS)),
                 stats: vec![RuleStats::default(); inner.rules.len()],
             },
@@ -492,6 +543,7 @@ impl Scanner {
         self.open_armor = None;
         self.work.next.iter_mut().for_each(|n| *n = 0);
         self.work.no_match.iter_mut().for_each(|n| *n = (0, 0));
+        self.work.gate_resume.iter_mut().for_each(|g| *g = None);
         self.work.pending.clear();
         self.esc_covered = 0;
         self.specific_end = 0;
