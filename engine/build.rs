@@ -27,6 +27,10 @@ fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let dir = manifest.join("../rulesets");
     println!("cargo:rerun-if-changed={}", dir.display());
+    // Listing any path replaces cargo's default (rerun when anything in the package changes),
+    // so this script must list itself, or a change to what it emits goes unseen by a build
+    // whose output folder already holds the previous table.
+    println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/rule/syntax.rs");
     println!("cargo:rerun-if-changed=src/regex_facts.rs");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
