@@ -14,6 +14,9 @@ finding.
     python3 benches/peers/eval.py                   # all tools, writes benches/peers/EVAL.md
     python3 benches/peers/eval.py --tools secretsift,gitleaks --no-install
 
+Each tool's last result is kept in .corpora/eval-results.json, and the table shows every tool
+measured so far, so rerunning one tool (secretsift after a rule change) refreshes its row only.
+
 The sample texts are evaluation data: they are written under .corpora/ (ignored), never into
 the repository.
 """
@@ -116,6 +119,19 @@ def pct(ft) -> str:
     return f"{100 * f / t:.1f}%" if t else "-"
 
 
+def merge_results(path: Path, rows: list, versions: dict) -> list:
+    """`rows` over the results kept from earlier runs (one per tool, the newest wins)."""
+    kept = json.loads(path.read_text()) if path.exists() else {}
+    for name, r in rows:
+        kept[name] = {"result": {k: v for k, v in r.items()},
+                      "version": versions.get(name, ""),
+                      "date": datetime.datetime.now(datetime.timezone.utc)
+                                      .strftime("%Y-%m-%d %H:%M UTC")}
+    path.write_text(json.dumps(kept, indent=1))
+    order = ["secretsift"] + [n for n in install.SPECS]
+    return [(n, kept[n]) for n in order if n in kept]
+
+
 def markdown(rows: list, info: dict) -> str:
     out = [
         "# Detection side by side: other scanners' own test suites",
@@ -126,22 +142,22 @@ def markdown(rows: list, info: dict) -> str:
         "positives that are secrets (gitleaks' templated lines weighted by distinct secret);",
         "negatives: samples that must not be reported.",
         "",
-        f"- {info['date']}; samples: {info['samples']}",
-        f"- versions: {info['versions']}",
+        f"- samples: {info['samples']}",
         "",
-        "| tool | " + " | ".join(TITLES[s] for s in SOURCES)
+        "| tool | version | measured | " + " | ".join(TITLES[s] for s in SOURCES)
         + " | all suites | negatives with a finding |",
-        "|---|" + "---:|" * (len(SOURCES) + 2),
+        "|---|---|---|" + "---:|" * (len(SOURCES) + 2),
     ]
-    for name, r in rows:
+    for name, kept in rows:
+        r = kept["result"]
+        head = f"| {name} | {kept['version']} | {kept['date']} | "
         if "error" in r:
-            out.append(f"| {name} | " + " | ".join(["—"] * (len(SOURCES) + 1))
-                       + f" | {r['error'][:80]} |")
+            out.append(head + " | ".join(["—"] * (len(SOURCES) + 1)) + f" | {r['error'][:80]} |")
             continue
         s = r["score"]
         cells = [pct(s[src]) for src in SOURCES] + [f"**{pct(s['all'])}**"]
         neg = s["negatives"]
-        out.append(f"| {name} | " + " | ".join(cells) + f" | {neg[0]} of {neg[1]} |")
+        out.append(head + " | ".join(cells) + f" | {neg[0]} of {neg[1]} |")
     out.append("")
     return "\n".join(out)
 
@@ -167,7 +183,7 @@ def main():
     failed = {} if a.no_install else install.install(tools_dir, peers, log)
     release, _ = build(REPO)
     by_name = {t.name: t for t in tools.PEERS}
-    rows, versions = [], []
+    rows, versions = [], {}
     for n in names:
         if n in failed:
             rows.append((n, {"error": f"not installed: {failed[n]}"}))
@@ -176,7 +192,7 @@ def main():
         if tool is None:
             sys.exit(f"--tools: unknown tool {n!r}")
         d = REPO if n == "secretsift" else install.tool_dir(tools_dir, n)
-        versions.append(f"{n} `{tools.version_of(tool, d)}`")
+        versions[n] = tools.version_of(tool, d)
         log(f"{n}: scanning {root}")
         r = run_tool(tool, d, root, scratch, a.timeout)
         if "hit" in r:
@@ -188,12 +204,10 @@ def main():
         rows.append((n, r))
     counts = {k: len(v) for k, v in samples.items()}
     info = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "samples": ", ".join(f"{src} {counts[(src, 'p')]} positives / {counts[(src, 'n')]} "
                              f"negatives" for src in SOURCES),
-        "versions": "; ".join(versions),
     }
-    md = markdown(rows, info)
+    md = markdown(merge_results(corpora_dir / "eval-results.json", rows, versions), info)
     a.out.write_text(md)
     print(md)
 
