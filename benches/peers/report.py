@@ -46,6 +46,8 @@ def markdown(info: dict, results: list, rss: dict | None, failed: dict, args: di
       f"{args['timeout']:.0f} --rss-size {args.get('rss_size', '?')}` (MiB and seconds; the "
       "single line is capped at 100 MiB)")
     w("- versions: " + "; ".join(f"{k} `{v}`" for k, v in info["versions"].items()))
+    for note in info.get("remeasured", []):
+        w(f"- re-measured (`--update`) {note}")
     if failed:
         w("- not measured: " + "; ".join(f"{k}: {v}" for k, v in failed.items()))
     w("")

@@ -78,6 +78,19 @@ def one(tool, d, corpus, threads, one_core, timeout, scratch) -> dict:
     return res
 
 
+def updated(last: dict, info: dict, results: list, rss: dict | None):
+    """The last run's machine info and rows, with the rows measured now in their place and a
+    note of what was re-measured under which load."""
+    now = {(r["tool"], r["corpus"]): r for r in results}
+    merged = [now.pop((r["tool"], r["corpus"]), r) for r in last["results"]] + list(now.values())
+    note = (f"{info['date']}, load {info['load'][0]:.2f} -> {info['load_end'][0]:.2f}: "
+            + ", ".join(sorted({f"{r['tool']} on {r['corpus']}" for r in results})))
+    machine = dict(last["machine"])
+    machine["remeasured"] = machine.get("remeasured", []) + [note]
+    machine["versions"] = {**machine.get("versions", {}), **info.get("versions", {})}
+    return machine, merged, rss if rss is not None else last.get("rss")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -94,6 +107,9 @@ def main():
     ap.add_argument("--corpora", default="all", help="comma-separated: " + ",".join(corpora.KINDS))
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--no-install", action="store_true", help="use the tools already installed")
+    ap.add_argument("--update", action="store_true",
+                    help="replace only the rows measured now in the last run's results (the "
+                         "table then lists which rows were re-measured, and when)")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite --out from the last run's .corpora/results.json; run nothing")
     a = ap.parse_args()
@@ -147,6 +163,9 @@ def main():
 
     results = []
     for k in kinds:
+        for tier in ("fast", "slow"):
+            if (tier, k) in corp:
+                corpora.warm(corp[(tier, k)])
         for t, d in runnable:
             c = corp[(t.tier, k)]
             # Start-up: the tool on a tiny file, run twice so caches (Kingfisher's compiled
@@ -178,6 +197,9 @@ def main():
         log(f"rss check: {report.cell(c.bytes, res)}")
 
     info["load_end"] = os.getloadavg()
+    if a.update:
+        info, results, rss = updated(json.loads((corpora_dir / "results.json").read_text()),
+                                     info, results, rss)
     md = report.markdown(info, results, rss, failed, vars(a), nproc)
     a.out.write_text(md)
     (corpora_dir / "results.json").write_text(json.dumps(
