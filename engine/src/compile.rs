@@ -280,22 +280,33 @@ pub(crate) enum GateKind {
     },
 }
 
-/// Which [`Gate`] a rule gets: rules with a keyword of at most 3 bytes (`eyj`, `eaa`, `00d`)
-/// and anchored rules that are generic or share a keyword with a generic rule (`token`): the
+/// Which [`Gate`] a rule gets: rules whose keywords together occur in random data (base64,
+/// hex) as often as one of 3 bytes (`eyj`, `eaa`, `00d`; or Airtable's 35 keywords `pat0` ...
+/// `patz`), and rules that are generic or share a keyword with a generic rule (`token`): the
 /// keywords that occur often in code and data. Other rules' keywords are rare enough that their
 /// PikeVM runs cost less than building gates for them at start-up (0.1-2 ms each; gates for
 /// every rule made the engine's build 3-4x slower, mostly unanchored DFAs for `(?i)` names
 /// such as `api_key`, which is why window searches get gates only for short keywords).
 fn wants_gate(anchored: bool, generic: bool, keywords: &[String], o: &CompileOptions) -> GateKind {
     let common = generic
+        || random_hits(keywords) >= 1.0
         || keywords
             .iter()
-            .any(|k| k.len() <= 3 || o.common_keywords.iter().any(|c| k.contains(c.as_str())));
+            .any(|k| o.common_keywords.iter().any(|c| k.contains(c.as_str())));
     match (common, anchored) {
         (false, _) => GateKind::None,
         (true, true) => GateKind::Anchored { generic },
         (true, false) => GateKind::Window { generic },
     }
+}
+
+/// How often `keywords` occur in random letters and digits, relative to one 3-byte keyword:
+/// case folded, such text has about 32 distinct bytes, so each byte more is 32 times rarer.
+fn random_hits(keywords: &[String]) -> f64 {
+    keywords
+        .iter()
+        .map(|k| 32f64.powi(3 - k.len().min(64) as i32))
+        .sum()
 }
 
 /// Size caps of one attempt at a gate DFA.
