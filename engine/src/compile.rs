@@ -218,6 +218,9 @@ const GATE_REPEAT: u32 = 16;
 const GATE_PARTS: [usize; 2] = [64, 16];
 /// An anchored regex whose matches are at most this long is tried whole first.
 const GATE_WHOLE: usize = 160;
+/// A window gate for the part of a regex from its assignment on is tried when it is at most
+/// this long (longer ones, with `\\s{0,64}` and the like, make unanchored DFAs slow to build).
+const SUFFIX_GATE_LEN: usize = 32;
 /// Size caps of a gate DFA: over them, the rule has no gate (a few rules' full regexes would
 /// take hundreds of KiB and milliseconds each; their prefixes take a few KiB).
 const GATE_DFA_LIMIT: usize = 256 << 10;
@@ -324,6 +327,12 @@ const WINDOW_LIMITS: Limits = Limits {
     dfa: WINDOW_GATE_DFA_LIMIT,
     determinize: WINDOW_GATE_DETERMINIZE_LIMIT,
 };
+/// A window rule's part from its assignment on (see [`Gate::build`]): the useful ones take
+/// 1-8 KiB; a failed attempt costs time in proportion to the limits.
+const SUFFIX_LIMITS: Limits = Limits {
+    dfa: 8 << 10,
+    determinize: 16 << 10,
+};
 /// A generic window rule's relaxed regex (`generic-passphrase`, `generic-secret-comparison`:
 /// 50-60 KiB, under 1 ms each).
 const GENERIC_WINDOW_LIMITS: Limits = Limits {
@@ -383,7 +392,22 @@ impl Gate {
         // every match contains) serves as well as a prefix of the regex, without the names
         // before it that make unanchored DFAs large and slow to build
         // (`(?i)api[_-]?key[\w.-]{0,20}...`).
-        let group = mandatory_group(hir).filter(|_| start == StartKind::Unanchored);
+        // Better, the part from the last one before the group that cannot be empty (the
+        // assignment, `(?:=|:|,)\s{0,8}["']?[A-Za-z0-9_-]{44}`): a prefix of the group alone
+        // matches any base64 run.
+        let window = start == StartKind::Unanchored;
+        let suffix = separator_suffix(hir)
+            .filter(|_| window)
+            .map(|s| gate_hir(&s, GATE_PARTS[1]))
+            .filter(|s| {
+                s.properties()
+                    .maximum_len()
+                    .is_some_and(|m| m <= SUFFIX_GATE_LEN)
+            });
+        if let Some(gate) = suffix.and_then(|s| attempt(&s, SUFFIX_LIMITS)) {
+            return Some(gate);
+        }
+        let group = mandatory_group(hir).filter(|_| window);
         if let Some(gate) = group.and_then(|g| attempt(&gate_hir(g, GATE_PARTS[1]), limits)) {
             return Some(gate);
         }
@@ -562,6 +586,21 @@ fn tail_split(hir: &Hir, secret_group: usize) -> Option<(Hir, Tail)> {
         more: r.max.map_or(usize::MAX, |m| (m - r.min) as usize),
     };
     Some((Hir::concat(whole), tail))
+}
+
+/// For a regex that is a concatenation holding a capture group: its part from the last
+/// element before the group that cannot match empty. Every match contains a match of it.
+fn separator_suffix(h: &Hir) -> Option<Hir> {
+    let HirKind::Concat(parts) = h.kind() else {
+        return None;
+    };
+    let group = parts
+        .iter()
+        .position(|p| matches!(p.kind(), HirKind::Capture(_)))?;
+    let from = parts[..group]
+        .iter()
+        .rposition(|p| p.properties().minimum_len().is_some_and(|m| m > 0))?;
+    Some(Hir::concat(parts[from..].to_vec()))
 }
 
 /// Repetitions longer than this are made unbounded by [`relaxed_hir`].
