@@ -219,7 +219,7 @@ const GATE_PARTS: [usize; 2] = [64, 16];
 /// An anchored regex whose matches are at most this long is tried whole first.
 const GATE_WHOLE: usize = 160;
 /// A window gate for the part of a regex from its assignment on is tried when it is at most
-/// this long (longer ones, with `\\s{0,64}` and the like, make unanchored DFAs slow to build).
+/// this long (longer ones, with `\s{0,64}` and the like, make unanchored DFAs slow to build).
 const SUFFIX_GATE_LEN: usize = 32;
 /// Size caps of a gate DFA: over them, the rule has no gate (a few rules' full regexes would
 /// take hundreds of KiB and milliseconds each; their prefixes take a few KiB).
