@@ -2,14 +2,19 @@
 //! `valgrind --tool=callgrind --toggle-collect='*scan_chunks*'`
 //! (instructions of the scan only, without the engine build).
 //!
-//! `cargo run --release -p secretsift --example scan_once -- FILE`
+//! `cargo run --release -p secretsift --example scan_once -- FILE`; with `RULES=half`, every
+//! other default rule only (the throughput bench's rules-doubling comparison, in instructions).
 use secretsift::sink::Collect;
 use secretsift::Engine;
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: scan_once FILE");
     let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let engine = Engine::with_default_rules().expect("default rules compile");
+    let mut engine = Engine::with_default_rules().expect("default rules compile");
+    if std::env::var("RULES").is_ok_and(|r| r == "half") {
+        let ids: Vec<String> = engine.rules().step_by(2).map(|r| r.id.clone()).collect();
+        engine = Engine::builder().only(ids).build().expect("half compiles");
+    }
     let mut scanner = engine.scanner();
     let mut sink = Collect::default();
     scan_chunks(&mut scanner, &data, &mut sink);

@@ -16,8 +16,8 @@ use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::nfa::thompson;
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::syntax;
-use regex_automata::{meta, Input};
-use regex_syntax::hir::{Hir, HirKind, Repetition};
+use regex_automata::{meta, Anchored, Input};
+use regex_syntax::hir::{Class, Hir, HirKind, Repetition};
 
 use crate::error::{BuildError, BuildErrorKind};
 use crate::regex_facts::{self, ByteSet, Facts, ParseError};
@@ -138,6 +138,7 @@ impl CompiledRule {
                 &p.regex,
                 None,
                 self.gated,
+                self.secret_group,
                 &p.allow_regexes,
                 &p.stopwords,
             )
@@ -153,6 +154,7 @@ impl Matcher {
         regex: &str,
         hir: Option<Hir>,
         gated: GateKind,
+        secret_group: usize,
         allow_regexes: &[String],
         stopwords: &[String],
     ) -> Result<Matcher, BuildError> {
@@ -161,7 +163,7 @@ impl Matcher {
             None => parse_regex(id, "regex", regex)?,
         };
         let regex = build_regex(id, "regex", &hir)?;
-        let gate = Gate::build(&hir, gated);
+        let gate = Gate::build(&hir, gated, secret_group);
         let allow_regexes = allow_regexes
             .iter()
             .map(|p| {
@@ -216,6 +218,9 @@ const GATE_REPEAT: u32 = 16;
 const GATE_PARTS: [usize; 2] = [64, 16];
 /// An anchored regex whose matches are at most this long is tried whole first.
 const GATE_WHOLE: usize = 160;
+/// A window gate for the part of a regex from its assignment on is tried when it is at most
+/// this long (longer ones, with `\s{0,64}` and the like, make unanchored DFAs slow to build).
+const SUFFIX_GATE_LEN: usize = 32;
 /// Size caps of a gate DFA: over them, the rule has no gate (a few rules' full regexes would
 /// take hundreds of KiB and milliseconds each; their prefixes take a few KiB).
 const GATE_DFA_LIMIT: usize = 256 << 10;
@@ -234,6 +239,32 @@ const WINDOW_GATE_DETERMINIZE_LIMIT: usize = 64 << 10;
 /// spends hundreds per byte on rules with many alternatives and counted repetitions.
 pub(crate) struct Gate {
     dfa: dense::DFA<Vec<u32>>,
+    /// Set when the DFA is the whole regex with its final repetition cut to its minimum: then
+    /// the gate is exact and gives the match's bounds (see [`Tail`]).
+    tail: Option<Tail>,
+}
+
+/// How an anchored match's bounds follow from the gate, for a regex that ends with its secret
+/// group, the group with a greedy repetition of one byte class:
+/// `P ([A-Za-z0-9_+/=.~-][A-Za-z0-9_+/=.~(){}-]{11,255})`.
+///
+/// The gate is then the DFA for `P [A-Za-z0-9_+/=.~-][A-Za-z0-9_+/=.~(){}-]{11}` (the group of
+/// fixed length `len`). A leftmost-first match tries `P`'s ways of matching in priority order
+/// and takes the first after which the group can match; the group can match exactly where its
+/// cut form can (at least 11 copies follow), so both regexes choose the same way through `P`
+/// and the same group start: the DFA's match end minus `len`. Nothing follows the group, so the
+/// greedy repetition then takes every further byte of its class, up to `more` copies and the
+/// end of the search. The PikeVM, which costs ~500 instructions per byte of such a match
+/// (`secret=null}if(function` in minified code: 600 per MiB, rejected only by the checks after
+/// it), need not run at all.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tail {
+    /// Length of the group's cut form.
+    len: usize,
+    /// The bytes the final repetition repeats.
+    class: ByteSet,
+    /// Copies it may take beyond its minimum (`usize::MAX`: unbounded).
+    more: usize,
 }
 
 /// Which searches a rule's gate serves, and whether the rule is generic: generic rules'
@@ -252,22 +283,33 @@ pub(crate) enum GateKind {
     },
 }
 
-/// Which [`Gate`] a rule gets: rules with a keyword of at most 3 bytes (`eyj`, `eaa`, `00d`)
-/// and anchored rules that are generic or share a keyword with a generic rule (`token`): the
+/// Which [`Gate`] a rule gets: rules whose keywords together occur in random data (base64,
+/// hex) as often as one of 3 bytes (`eyj`, `eaa`, `00d`; or Airtable's 35 keywords `pat0` ...
+/// `patz`), and rules that are generic or share a keyword with a generic rule (`token`): the
 /// keywords that occur often in code and data. Other rules' keywords are rare enough that their
 /// PikeVM runs cost less than building gates for them at start-up (0.1-2 ms each; gates for
 /// every rule made the engine's build 3-4x slower, mostly unanchored DFAs for `(?i)` names
 /// such as `api_key`, which is why window searches get gates only for short keywords).
 fn wants_gate(anchored: bool, generic: bool, keywords: &[String], o: &CompileOptions) -> GateKind {
     let common = generic
+        || random_hits(keywords) >= 1.0
         || keywords
             .iter()
-            .any(|k| k.len() <= 3 || o.common_keywords.iter().any(|c| k.contains(c.as_str())));
+            .any(|k| o.common_keywords.iter().any(|c| k.contains(c.as_str())));
     match (common, anchored) {
         (false, _) => GateKind::None,
         (true, true) => GateKind::Anchored { generic },
         (true, false) => GateKind::Window { generic },
     }
+}
+
+/// How often `keywords` occur in random letters and digits, relative to one 3-byte keyword:
+/// case folded, such text has about 32 distinct bytes, so each byte more is 32 times rarer.
+fn random_hits(keywords: &[String]) -> f64 {
+    keywords
+        .iter()
+        .map(|k| 32f64.powi(3 - k.len().min(64) as i32))
+        .sum()
 }
 
 /// Size caps of one attempt at a gate DFA.
@@ -285,6 +327,12 @@ const WINDOW_LIMITS: Limits = Limits {
     dfa: WINDOW_GATE_DFA_LIMIT,
     determinize: WINDOW_GATE_DETERMINIZE_LIMIT,
 };
+/// A window rule's part from its assignment on (see [`Gate::build`]): the useful ones take
+/// 1-8 KiB; a failed attempt costs time in proportion to the limits.
+const SUFFIX_LIMITS: Limits = Limits {
+    dfa: 8 << 10,
+    determinize: 16 << 10,
+};
 /// A generic window rule's relaxed regex (`generic-passphrase`, `generic-secret-comparison`:
 /// 50-60 KiB, under 1 ms each).
 const GENERIC_WINDOW_LIMITS: Limits = Limits {
@@ -293,7 +341,7 @@ const GENERIC_WINDOW_LIMITS: Limits = Limits {
 };
 
 impl Gate {
-    fn build(hir: &Hir, kind: GateKind) -> Option<Gate> {
+    fn build(hir: &Hir, kind: GateKind, secret_group: usize) -> Option<Gate> {
         // Unanchored DFAs grow fastest: their gates keep shorter parts.
         let (start, parts, limits) = match kind {
             GateKind::None => return None,
@@ -301,6 +349,24 @@ impl Gate {
             GateKind::Anchored { .. } => (StartKind::Anchored, &GATE_PARTS[..], ANCHORED_LIMITS),
         };
         let attempt = |h: &Hir, limits| Gate::build_dfa(h, start, limits);
+        // An exact gate that also gives the match's bounds, when the regex ends in a way that
+        // allows it and what precedes its final repetition is short (longer ones, with
+        // `[^\r\n]{0,200}` or `\s{0,1000}` in them, exceed the size limits after 1-3 ms).
+        let tail = tail_split(hir, secret_group).filter(|(cut, _)| {
+            start == StartKind::Anchored
+                && cut
+                    .properties()
+                    .maximum_len()
+                    .is_some_and(|m| m <= GATE_WHOLE)
+        });
+        if let Some((cut, tail)) = tail {
+            if let Some(gate) = attempt(&cut, limits) {
+                return Some(Gate {
+                    tail: Some(tail),
+                    ..gate
+                });
+            }
+        }
         // A regex short enough is tried whole first: its gate is exact.
         let whole = hir
             .properties()
@@ -326,7 +392,22 @@ impl Gate {
         // every match contains) serves as well as a prefix of the regex, without the names
         // before it that make unanchored DFAs large and slow to build
         // (`(?i)api[_-]?key[\w.-]{0,20}...`).
-        let group = mandatory_group(hir).filter(|_| start == StartKind::Unanchored);
+        // Better, the part from the last one before the group that cannot be empty (the
+        // assignment, `(?:=|:|,)\s{0,8}["']?[A-Za-z0-9_-]{44}`): a prefix of the group alone
+        // matches any base64 run.
+        let window = start == StartKind::Unanchored;
+        let suffix = separator_suffix(hir)
+            .filter(|_| window)
+            .map(|s| gate_hir(&s, GATE_PARTS[1]))
+            .filter(|s| {
+                s.properties()
+                    .maximum_len()
+                    .is_some_and(|m| m <= SUFFIX_GATE_LEN)
+            });
+        if let Some(gate) = suffix.and_then(|s| attempt(&s, SUFFIX_LIMITS)) {
+            return Some(gate);
+        }
+        let group = mandatory_group(hir).filter(|_| window);
         if let Some(gate) = group.and_then(|g| attempt(&gate_hir(g, GATE_PARTS[1]), limits)) {
             return Some(gate);
         }
@@ -356,7 +437,28 @@ impl Gate {
             )
             .build_from_nfa(&nfa)
             .ok()?;
-        Some(Gate { dfa })
+        Some(Gate { dfa, tail: None })
+    }
+
+    /// For a gate with a [`Tail`] and an anchored `input`: the secret group's span in the
+    /// regex's leftmost-first match (which starts at `input.start()` and ends with the group),
+    /// `Some(None)` when there is no match. `None` when this gate cannot tell (no tail, or the
+    /// DFA gave up): then the PikeVM decides.
+    pub fn secret_span(&self, input: &Input<'_>) -> Option<Option<std::ops::Range<usize>>> {
+        let tail = self.tail.as_ref()?;
+        if input.get_anchored() != Anchored::Yes {
+            return None;
+        }
+        let Some(end) = self.dfa.try_search_fwd(input).ok()? else {
+            return Some(None);
+        };
+        let end = end.offset();
+        let more = input.haystack()[end..input.end()]
+            .iter()
+            .take(tail.more)
+            .take_while(|&&b| tail.class[usize::from(b / 64)] >> (b % 64) & 1 != 0)
+            .count();
+        Some(Some(end - tail.len..end + more))
     }
 
     /// Whether the regex may match in `input` (its span and anchoring as the rule's search
@@ -423,6 +525,82 @@ fn mandatory_group(h: &Hir) -> Option<&Hir> {
         HirKind::Concat(parts) => parts.iter().find_map(mandatory_group),
         _ => None,
     }
+}
+
+/// The regex `hir` with the greedy class repetition that ends its secret group cut to its
+/// minimum count, and the [`Tail`] that says how to recover the group from it, when `hir` is a
+/// concatenation ending with that group and the group is a fixed-length part (`[A-Za-z0-9]`)
+/// followed by the repetition.
+fn tail_split(hir: &Hir, secret_group: usize) -> Option<(Hir, Tail)> {
+    let HirKind::Concat(parts) = hir.kind() else {
+        return None;
+    };
+    let (last, before) = parts.split_last()?;
+    let HirKind::Capture(group) = last.kind() else {
+        return None;
+    };
+    if group.index as usize != secret_group {
+        return None;
+    }
+    let inside: &[Hir] = match group.sub.kind() {
+        HirKind::Concat(inside) => inside,
+        _ => std::slice::from_ref(&*group.sub),
+    };
+    let (rep, fixed) = inside.split_last()?;
+    let HirKind::Repetition(r) = rep.kind() else {
+        return None;
+    };
+    let HirKind::Class(Class::Bytes(class)) = r.sub.kind() else {
+        return None;
+    };
+    let fixed_len = |h: &Hir| {
+        let p = h.properties();
+        p.maximum_len()
+            .filter(|&m| Some(m) == p.minimum_len() && p.explicit_captures_len() == 0)
+    };
+    let fixed_len: usize = fixed.iter().map(fixed_len).sum::<Option<usize>>()?;
+    if !r.greedy {
+        return None;
+    }
+    let mut set: ByteSet = [0; 4];
+    for range in class.ranges() {
+        for b in range.start()..=range.end() {
+            set[usize::from(b / 64)] |= 1 << (b % 64);
+        }
+    }
+    let cut = Hir::repetition(Repetition {
+        min: r.min,
+        max: Some(r.min),
+        greedy: true,
+        sub: r.sub.clone(),
+    });
+    let group_cut = fixed.iter().cloned().chain([cut]).collect();
+    let whole = before
+        .iter()
+        .cloned()
+        .chain([Hir::concat(group_cut)])
+        .collect();
+    let tail = Tail {
+        len: fixed_len + r.min as usize,
+        class: set,
+        more: r.max.map_or(usize::MAX, |m| (m - r.min) as usize),
+    };
+    Some((Hir::concat(whole), tail))
+}
+
+/// For a regex that is a concatenation holding a capture group: its part from the last
+/// element before the group that cannot match empty. Every match contains a match of it.
+fn separator_suffix(h: &Hir) -> Option<Hir> {
+    let HirKind::Concat(parts) = h.kind() else {
+        return None;
+    };
+    let group = parts
+        .iter()
+        .position(|p| matches!(p.kind(), HirKind::Capture(_)))?;
+    let from = parts[..group]
+        .iter()
+        .rposition(|p| p.properties().minimum_len().is_some_and(|m| m > 0))?;
+    Some(Hir::concat(parts[from..].to_vec()))
 }
 
 /// Repetitions longer than this are made unbounded by [`relaxed_hir`].
@@ -678,6 +856,7 @@ pub(crate) fn compile_rule(
             &r.regex,
             hir,
             gated,
+            secret_group,
             &r.allowlist.regexes,
             &r.allowlist.stopwords,
         )?;
@@ -728,7 +907,6 @@ fn is_kebab(id: &str) -> bool {
 #[cfg(test)]
 mod gate_tests {
     use super::*;
-    use regex_automata::Anchored;
 
     #[test]
     fn gate_is_a_prefix_that_rejects_code() {
@@ -737,7 +915,7 @@ mod gate_tests {
             .find(|r| r.id == "generic-secret")
             .unwrap();
         let hir = parse_regex(&r.id, "regex", &r.regex).unwrap();
-        let gate = Gate::build(&hir, GateKind::Anchored { generic: true })
+        let gate = Gate::build(&hir, GateKind::Anchored { generic: true }, 1)
             .expect("a gate within the size limits");
         let may = |text: &str| gate.may_match(&Input::new(text).anchored(Anchored::Yes));
         for code in [
@@ -749,5 +927,114 @@ mod gate_tests {
         }
         // A prefix of a match is enough.
         assert!(may(concat!("api_key = \"", "AbCdEf012345")));
+    }
+
+    /// Inputs made of pieces that the generic rules' keywords, separators and values are made
+    /// of, so that near-misses (a value one byte short, a separator the rule does not take,
+    /// code after `=`) are common.
+    fn pieces_text(seed: &mut u64, len: usize) -> String {
+        const PIECES: &[&str] = &[
+            "secret",
+            "token",
+            "api_key",
+            "password",
+            "pwd",
+            "pass_",
+            "Token",
+            "SECRET",
+            "private-key",
+            "creds",
+            "fake_",
+            "x",
+            "=",
+            "==",
+            ":",
+            ": ",
+            "=>",
+            "\"",
+            "'",
+            "`",
+            " ",
+            "\t",
+            "\n",
+            "@",
+            "null}",
+            "if(",
+            "function",
+            "&&",
+            ".length>",
+            "{",
+            "(",
+            "AbC9",
+            "z",
+            "0123456789",
+            "aB3dE5gH7jK9",
+            "Qw+/=~!#%^*-",
+            "[]$",
+            ";",
+            ",",
+            "<",
+            "\\",
+            "-",
+            ".",
+            "_",
+        ];
+        let mut out = String::new();
+        while out.len() < len {
+            // xorshift64: deterministic, no dependency.
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            out.push_str(PIECES[(*seed % PIECES.len() as u64) as usize]);
+        }
+        out
+    }
+
+    #[test]
+    fn tail_gates_give_the_pikevm_bounds() {
+        let mut tails = 0;
+        for r in crate::builtin::default_rules() {
+            let hir = parse_regex(&r.id, "regex", &r.regex).unwrap();
+            let groups = hir.properties().explicit_captures_len() + 1;
+            let group = r
+                .secret_group
+                .map_or(usize::from(groups > 1), |g| g as usize);
+            let Some(gate) = Gate::build(&hir, GateKind::Anchored { generic: true }, group)
+                .filter(|g| g.tail.is_some())
+            else {
+                continue;
+            };
+            tails += 1;
+            let regex = build_regex(&r.id, "regex", &hir).unwrap();
+            let mut cache = regex.create_cache();
+            let mut slots = vec![None; 2 * groups];
+            let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+            let mut texts: Vec<String> = r
+                .examples
+                .iter()
+                .chain(&r.negative_examples)
+                .cloned()
+                .collect();
+            texts.extend((0..300).map(|_| pieces_text(&mut seed, 200)));
+            for text in &texts {
+                for start in 0..text.len() {
+                    for end in [text.len(), (start + 20).min(text.len())] {
+                        let input = Input::new(text).range(start..end).anchored(Anchored::Yes);
+                        let want =
+                            regex
+                                .search_slots_with(&mut cache, &input, &mut slots)
+                                .map(|_| {
+                                    assert_eq!(slots[0].unwrap().get(), start);
+                                    assert_eq!(slots[1], slots[2 * group + 1], "{}", r.id);
+                                    slots[2 * group].unwrap().get()
+                                        ..slots[2 * group + 1].unwrap().get()
+                                });
+                        let got = gate.secret_span(&input).expect("a tail gate answers");
+                        assert_eq!(got, want, "{}: {:?}", r.id, &text[start..end]);
+                    }
+                }
+            }
+        }
+        assert!(tails >= 2, "generic-secret and generic-password have tails");
     }
 }

@@ -15,6 +15,8 @@ use base64::Engine as _;
 pub(crate) const MAX_BASE64_RUN: usize = 4096;
 /// Shortest base64 run worth decoding (a 16-byte secret encodes to 24 characters).
 pub(crate) const MIN_BASE64_RUN: usize = 24;
+/// Base64 characters of the first block decoded (a multiple of 4: a block decodes on its own).
+const BASE64_BLOCK: usize = 16;
 /// Bytes of context decoded on each side of an escape sequence.
 pub(crate) const ESCAPE_RADIUS: usize = 256;
 
@@ -73,31 +75,42 @@ impl Decoded {
     }
 
     /// Decodes a base64 run (standard or URL-safe, padding optional). Returns false when the
-    /// run is not valid base64 or decodes to binary data, where no textual secret can hide.
+    /// run is not valid base64 or decodes to binary data (over a tenth of its bytes neither
+    /// printable ASCII nor whitespace), where no textual secret can hide.
     pub(crate) fn base64(&mut self, run: &[u8]) -> bool {
         self.len = 0;
         let body = &run[..run.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1)];
         if body.len() > MAX_BASE64_RUN || body.len() < MIN_BASE64_RUN || body.contains(&b'=') {
             return false;
         }
-        let out = &mut self.bytes[..];
-        let n = match base64::engine::general_purpose::STANDARD_NO_PAD.decode_slice(body, out) {
-            Ok(n) => n,
-            Err(_) => {
-                match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(body, out) {
-                    Ok(n) => n,
-                    Err(_) => return false,
-                }
-            }
+        // A run holding `-` or `_` is not standard base64; one holding `+` or `/` is not
+        // URL-safe (so trying one alphabet, then the other, comes to this).
+        let engine = if memchr::memchr2(b'-', b'_', body).is_some() {
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+        } else {
+            &base64::engine::general_purpose::STANDARD_NO_PAD
         };
-        let printable = self.bytes[..n]
-            .iter()
-            .filter(|&&b| {
-                b.is_ascii_graphic() || b == b' ' || b == b'\n' || b == b'\r' || b == b'\t'
-            })
-            .count();
-        if printable * 10 < n * 9 {
-            return false;
+        // Decoded in blocks (each decodes to the whole run's bytes at its place), so that
+        // binary runs (images, fonts, random keys: most runs in bundles and data) are given up
+        // once over a tenth of the whole run is known to be binary, after a sixth of it or
+        // less. Blocks double from 16 characters: short runs end after one, and text runs take
+        // few calls.
+        let total = body.len() * 3 / 4;
+        let (mut n, mut binary, mut at, mut block) = (0, 0, 0, BASE64_BLOCK);
+        while at < body.len() {
+            let end = body.len().min(at + block);
+            let Ok(got) = engine.decode_slice(&body[at..end], &mut self.bytes[n..]) else {
+                return false;
+            };
+            binary += self.bytes[n..n + got]
+                .iter()
+                .filter(|&&b| !is_text(b))
+                .count();
+            n += got;
+            if binary * 10 > total {
+                return false;
+            }
+            (at, block) = (end, 2 * block);
         }
         for i in 0..n {
             // Three decoded bytes come from four encoded characters.
@@ -128,6 +141,11 @@ impl Decoded {
         self.origin[self.len] = i as u32;
         any
     }
+}
+
+/// Printable ASCII or whitespace: what a decoded run must mostly be.
+fn is_text(b: u8) -> bool {
+    b.is_ascii_graphic() || b == b' ' || b == b'\n' || b == b'\r' || b == b'\t'
 }
 
 /// The escape sequence at `i`, if any: the ASCII byte it stands for and its length.
@@ -175,5 +193,60 @@ mod tests {
         ]);
         assert!(!d.base64(binary.as_bytes()));
         assert!(!d.base64(b"not-base64-but-long-enough-to-try!"));
+    }
+
+    /// The decoding as one call per alphabet, as it was before blocks: the reference.
+    fn base64_whole(run: &[u8]) -> Option<Vec<u8>> {
+        use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+        let body = &run[..run.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1)];
+        if body.len() > MAX_BASE64_RUN || body.len() < MIN_BASE64_RUN || body.contains(&b'=') {
+            return None;
+        }
+        let out = STANDARD_NO_PAD
+            .decode(body)
+            .or_else(|_| URL_SAFE_NO_PAD.decode(body))
+            .ok()?;
+        let text = out.iter().filter(|&&b| is_text(b)).count();
+        (text * 10 >= out.len() * 9).then_some(out)
+    }
+
+    #[test]
+    fn base64_blocks_decide_as_the_whole_run() {
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+        let mut d = Decoded::with_capacity(MAX_BASE64_RUN);
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for case in 0..4000 {
+            let len = (next() % 700) as usize;
+            // Text with a varying share of binary bytes, placed anywhere.
+            let binary_per_mille = [0, 50, 95, 100, 105, 200, 1000][case % 7];
+            let plain: Vec<u8> = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if r % 1000 < binary_per_mille {
+                        (r >> 16) as u8 | 0x80
+                    } else {
+                        b' ' + (r >> 16) as u8 % 95
+                    }
+                })
+                .collect();
+            let mut run = match case % 3 {
+                0 => STANDARD.encode(&plain).into_bytes(),
+                1 => URL_SAFE_NO_PAD.encode(&plain).into_bytes(),
+                _ => STANDARD.encode(&plain).replace('A', "-").into_bytes(),
+            };
+            if case % 11 == 0 && !run.is_empty() {
+                let at = (next() as usize) % run.len();
+                run.truncate(at.max(1)); // any length, valid or not
+            }
+            let want = base64_whole(&run);
+            let got = d.base64(&run).then(|| d.as_slice().to_vec());
+            assert_eq!(got, want, "case {case}");
+        }
     }
 }

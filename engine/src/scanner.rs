@@ -95,6 +95,13 @@ struct Pending {
     match_end: u64,
 }
 
+/// A regex match, as offsets in the searched buffer.
+struct Hit {
+    whole: (usize, usize),
+    /// The secret group's span, if it took part in the match.
+    secret: Option<(usize, usize)>,
+}
+
 /// A window gate's search that found no match over `origin..end` (stream offsets), and the
 /// DFA state it ended in (see [`Gate::search_from`]).
 #[derive(Clone, Copy, Debug)]
@@ -184,7 +191,6 @@ impl Work {
                 from = from.max((t + 1).saturating_sub(rule.max_len as u64));
             }
         }
-        let nslots = 2 * (rule.secret_group + 1);
         // A lazy engine compiles the rule, and this scanner sizes its scratch, on first use.
         let m = rule.matcher();
         let cache = &mut self.caches[ri];
@@ -202,39 +208,21 @@ impl Work {
                 } else {
                     Anchored::No
                 });
-            // The gate rejects most candidates in a few instructions per byte.
-            let resumable = !anchored && !win.nested;
-            let gated = m
-                .gate
-                .as_ref()
-                .is_some_and(|g| self.gate_rejects(g, win, ri, &input, resumable));
-            self.stats[ri].pikevm_runs += u64::from(!gated);
-            let slots = &mut self.slots[..nslots];
-            let Some(cache) = self.caches[ri].as_mut() else {
-                return;
-            };
-            if gated
-                || m.regex
-                    .search_slots_with(&mut cache.regex, &input, slots)
-                    .is_none()
-            {
+            let Some(hit) = self.search(rule, ri, win, &input) else {
                 if bounded_skip {
                     self.no_match[ri] = (from, to);
                 }
                 return;
-            }
-            let (ms, me) = (slots[0].unwrap().get(), slots[1].unwrap().get());
+            };
+            let (ms, me) = hit.whole;
             self.stats[ri].matches += 1;
-            let secret = slots[nslots - 2]
-                .zip(slots[nslots - 1])
-                .map(|(s, e)| (s.get(), e.get()));
             let abs = |rel: usize| win.buf_abs + rel as u64;
             from = if me > ms { abs(me) } else { abs(ms) + 1 };
             self.set_cursor(ri, win.nested, from);
             if anchored {
                 from = to; // one anchored match per keyword occurrence
             }
-            let Some((ss, se)) = secret else { continue };
+            let Some((ss, se)) = hit.secret else { continue };
             if se <= ss || !self.accept(win.buf, rule, ri, ss..se, ms..me) {
                 continue;
             }
@@ -246,6 +234,41 @@ impl Work {
                 match_end: abs(me),
             });
         }
+    }
+
+    /// Rule `ri`'s leftmost-first match in `input`, if any. The gate answers first: it rejects
+    /// most candidates in a few instructions per byte, and for some rules gives the match's
+    /// bounds itself (see [`crate::compile::Tail`]); the PikeVM runs for the rest.
+    fn search(
+        &mut self,
+        rule: &CompiledRule,
+        ri: usize,
+        win: &Window<'_>,
+        input: &Input<'_>,
+    ) -> Option<Hit> {
+        let m = rule.matcher();
+        if let Some(gate) = &m.gate {
+            if let Some(secret) = gate.secret_span(input) {
+                return secret.map(|s| Hit {
+                    whole: (input.start(), s.end),
+                    secret: Some((s.start, s.end)),
+                });
+            }
+            let resumable = input.get_anchored() == Anchored::No && !win.nested;
+            if self.gate_rejects(gate, win, ri, input, resumable) {
+                return None;
+            }
+        }
+        self.stats[ri].pikevm_runs += 1;
+        let nslots = 2 * (rule.secret_group + 1);
+        let slots = &mut self.slots[..nslots];
+        let cache = self.caches[ri].as_mut()?;
+        m.regex.search_slots_with(&mut cache.regex, input, slots)?;
+        let pair = |i: usize| slots[i].zip(slots[i + 1]).map(|(s, e)| (s.get(), e.get()));
+        Some(Hit {
+            whole: pair(0)?,
+            secret: pair(nslots - 2),
+        })
     }
 
     /// Whether rule `ri`'s gate rules out a match in `input`. A window search in the stream goes
