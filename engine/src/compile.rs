@@ -290,8 +290,14 @@ pub(crate) enum GateKind {
 /// PikeVM runs cost less than building gates for them at start-up (0.1-2 ms each; gates for
 /// every rule made the engine's build 3-4x slower, mostly unanchored DFAs for `(?i)` names
 /// such as `api_key`, which is why window searches get gates only for short keywords).
-fn wants_gate(anchored: bool, generic: bool, keywords: &[String], o: &CompileOptions) -> GateKind {
-    let common = generic
+fn wants_gate(
+    anchored: bool,
+    common_names: bool,
+    generic: bool,
+    keywords: &[String],
+    o: &CompileOptions,
+) -> GateKind {
+    let common = common_names
         || random_hits(keywords) >= 1.0
         || keywords
             .iter()
@@ -340,6 +346,15 @@ const GENERIC_WINDOW_LIMITS: Limits = Limits {
     determinize: 256 << 10,
 };
 
+/// A generic anchored rule's relaxed regex. At the anchored limits a relaxed DFA that does not
+/// fit (a command line with several optional flags, `htpasswd -b`) took up to 7 ms to fail, a
+/// fourteenth of the eager build's budget; at these, the bench corpora's instruction counts
+/// are unchanged.
+const GENERIC_ANCHORED_LIMITS: Limits = Limits {
+    dfa: 64 << 10,
+    determinize: 256 << 10,
+};
+
 impl Gate {
     fn build(hir: &Hir, kind: GateKind, secret_group: usize) -> Option<Gate> {
         // Unanchored DFAs grow fastest: their gates keep shorter parts.
@@ -381,7 +396,7 @@ impl Gate {
         // and slow to build for most window rules (the `(?i)` names before the secret), so only
         // generic ones, whose keywords are the most common, try it.
         let relaxed_limits = match kind {
-            GateKind::Anchored { generic: true } => Some(ANCHORED_LIMITS),
+            GateKind::Anchored { generic: true } => Some(GENERIC_ANCHORED_LIMITS),
             GateKind::Window { generic: true } => Some(GENERIC_WINDOW_LIMITS),
             _ => None,
         };
@@ -842,7 +857,13 @@ pub(crate) fn compile_rule(
             ));
         }
     }
-    let gated = wants_gate(facts.anchors.is_some(), generic, &keywords, o);
+    let gated = wants_gate(
+        facts.anchors.is_some(),
+        r.has_common_keywords(),
+        generic,
+        &keywords,
+        o,
+    );
     let matcher = OnceLock::new();
     let patterns = if lazy {
         Some(Patterns {

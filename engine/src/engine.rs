@@ -286,7 +286,7 @@ impl EngineBuilder {
         // sharing one run as often as the generic rules do, so they get gates too.
         let common_keywords = sources
             .iter()
-            .filter(|(r, _)| r.is_generic())
+            .filter(|(r, _)| r.has_common_keywords())
             .flat_map(|(r, _)| r.keywords.iter().map(|k| k.to_ascii_lowercase()))
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()

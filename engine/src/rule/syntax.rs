@@ -102,6 +102,13 @@ impl RuleSyntax {
     pub fn is_generic(&self) -> bool {
         self.tags.iter().any(|t| t == "generic")
     }
+
+    /// Whether the rule's keywords are names common in code and text (`password`, `token`):
+    /// a generic rule's, unless the rule is about one command-line tool (tag `cli`: `sshpass`,
+    /// `htpasswd`, `sqlplus`), whose name is as rare as a provider's.
+    pub fn has_common_keywords(&self) -> bool {
+        self.is_generic() && !self.tags.iter().any(|t| t == "cli")
+    }
 }
 
 /// A whole rule file.
