@@ -21,8 +21,10 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(15);
-    // `MODE=eager` or `MODE=lazy` measures one only (for profiling).
+    // `MODE=eager` or `MODE=lazy` measures one only (for profiling). `THREADS=n` sets
+    // `EngineBuilder::build_threads` (default: the builder's, the machine's cores up to 4).
     let mode = std::env::var("MODE").unwrap_or_default();
+    let threads: Option<usize> = std::env::var("THREADS").ok().and_then(|s| s.parse().ok());
     for lazy in [false, true] {
         if (lazy && mode == "eager") || (!lazy && mode == "lazy") {
             continue;
@@ -30,10 +32,12 @@ fn main() {
         let (mut build, mut scanner) = (Vec::new(), Vec::new());
         for _ in 0..runs {
             let t = Instant::now();
-            let engine = Engine::builder()
-                .lazy(lazy)
-                .build()
-                .expect("default rules compile");
+            let mut b = Engine::builder();
+            b.lazy(lazy);
+            if let Some(n) = threads {
+                b.build_threads(n);
+            }
+            let engine = b.build().expect("default rules compile");
             build.push(ms(t));
             let t = Instant::now();
             let s = engine.scanner();
