@@ -123,7 +123,7 @@ def merge_results(path: Path, rows: list, versions: dict) -> list:
     """`rows` over the results kept from earlier runs (one per tool, the newest wins)."""
     kept = json.loads(path.read_text()) if path.exists() else {}
     for name, r in rows:
-        kept[name] = {"result": {k: v for k, v in r.items()},
+        kept[name] = {"result": r,
                       "version": versions.get(name, ""),
                       "date": datetime.datetime.now(datetime.timezone.utc)
                                       .strftime("%Y-%m-%d %H:%M UTC")}

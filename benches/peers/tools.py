@@ -50,40 +50,36 @@ def lines(p: Path) -> int:
     return sum(1 for ln in p.read_text(errors="replace").splitlines() if ln.strip())
 
 
-def json_len(p: Path) -> int:
-    if not p.exists() or p.stat().st_size == 0:
-        return 0
-    data = json.loads(p.read_text())
-    return len(data) if data else 0
-
-
-def kingfisher_count(p: Path, _out: str) -> int:
-    # JSON lines; keep only finding records (the report may carry summary lines).
-    n = 0
-    for ln in p.read_text().splitlines() if p.exists() else []:
-        ln = ln.strip()
-        if ln:
-            rec = json.loads(ln)
-            if isinstance(rec, dict) and ("rule" in rec or "finding" in rec):
-                n += 1
-    return n
-
-
 def json_lines(p: Path) -> list:
+    """A JSON-lines report's records ([] when the tool wrote none)."""
     if not p.exists():
         return []
     return [json.loads(ln) for ln in p.read_text().splitlines() if ln.strip()]
 
 
 def json_doc(p: Path):
+    """A JSON report's document ([] when the tool wrote none or an empty one)."""
     if not p.exists() or p.stat().st_size == 0:
         return []
     return json.loads(p.read_text()) or []
 
 
+def json_len(p: Path) -> int:
+    return len(json_doc(p))
+
+
+def kingfisher_records(p: Path) -> list:
+    # JSON lines; keep only finding records (the report carries summary lines too).
+    return [r for r in json_lines(p)
+            if isinstance(r, dict) and isinstance(r.get("finding"), dict)]
+
+
+def kingfisher_count(p: Path, _out: str) -> int:
+    return len(kingfisher_records(p))
+
+
 def kingfisher_files(p: Path, _out: str) -> set:
-    return {r["finding"]["path"] for r in json_lines(p)
-            if isinstance(r, dict) and isinstance(r.get("finding"), dict)}
+    return {r["finding"]["path"] for r in kingfisher_records(p)}
 
 
 def credsweeper_files(p: Path, _out: str) -> set:
@@ -95,9 +91,7 @@ def detect_secrets_count(p: Path, out: str) -> int:
 
 
 def secretlint_count(p: Path, _out: str) -> int:
-    if not p.exists() or p.stat().st_size == 0:
-        return 0
-    return sum(len(f.get("messages", [])) for f in json.loads(p.read_text()))
+    return sum(len(f.get("messages", [])) for f in json_doc(p))
 
 
 def kingfisher_env(d: Path, n: int) -> dict:
