@@ -11,6 +11,7 @@ use crate::redact::{RedactOptions, Redactor};
 use crate::regex_facts::{ByteSet, Facts, ANY_BYTE};
 use crate::rule::{parse_toml, RuleSyntax};
 use crate::scanner::Scanner;
+use crate::shared_gate::SharedGates;
 use crate::sink;
 
 /// Bytes a match may start before, or end after, the window its keyword opens (see
@@ -48,6 +49,8 @@ pub(crate) struct Inner {
     pub prefilter: Prefilter,
     /// For each prefilter pattern, the rules that keyword selects.
     pub keyword_rules: Vec<Vec<u32>>,
+    /// One gate for the anchored rules a keyword selects (see [`crate::shared_gate`]).
+    pub shared_gates: SharedGates,
     /// Longest keyword, in bytes.
     pub max_keyword_len: usize,
     /// Largest window reach `L` over all rules.
@@ -386,10 +389,15 @@ impl EngineBuilder {
             .max()
             .unwrap_or(NEAR)
             .max(max_keyword_len + NEAR);
+        let shared_gates = SharedGates::new(&rules, &keyword_rules);
+        if !self.lazy {
+            shared_gates.build_all(&rules);
+        }
         Ok(Engine(Arc::new(Inner {
             rules,
             prefilter,
             keyword_rules,
+            shared_gates,
             max_keyword_len,
             reach,
             decode: self.decode,

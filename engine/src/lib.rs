@@ -56,6 +56,7 @@ mod redact;
 mod regex_facts;
 pub mod rule;
 mod scanner;
+mod shared_gate;
 pub mod sink;
 pub mod validate;
 

@@ -726,7 +726,17 @@ impl Scanner {
                     return;
                 }
                 let kw_start = buf_abs + m.start as u64;
+                let rejected = inner.shared_gates.rejected(
+                    m.pattern,
+                    &inner.rules,
+                    buf,
+                    m.start,
+                    (end - buf_abs) as usize,
+                );
                 for &ri in &inner.keyword_rules[m.pattern as usize] {
+                    if rejected.contains(&ri) {
+                        continue; // no match here: this rule's gate is part of the shared one
+                    }
                     let window = Window {
                         buf,
                         buf_abs,

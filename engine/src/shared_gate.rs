@@ -1,0 +1,241 @@
+//! One gate for all the anchored rules that a keyword selects.
+//!
+//! Common keywords (`secret`, `token`, `password`) select several generic rules each, anchored
+//! at the keyword: `generic-secret`, its quoted forms, `generic-secret-comparison`. In text
+//! dense with such names and no secrets (`token=true`, configuration dumps, minified code),
+//! each rule's gate runs at every occurrence and rejects it a few bytes in; the work is the
+//! per-rule set-up, repeated for every rule. A DFA for the alternation of their gates'
+//! patterns answers for all of them in one walk: where it finds no match, none of the rules
+//! can match there (each gate's pattern is one of the alternatives), so their searches are
+//! skipped, and the results are the same. Where it finds one, each rule is searched as before.
+
+use std::sync::OnceLock;
+
+use regex_automata::{Anchored, Input};
+
+use crate::compile::{CompiledRule, Gate, Limits};
+
+/// Size caps of a shared gate: its members' gates take up to 64-256 KiB each, and the
+/// alternation of similar patterns stays near the largest of them.
+const SHARED_LIMITS: Limits = Limits {
+    dfa: 512 << 10,
+    determinize: 2 << 20,
+};
+
+/// The shared gates of an engine, by keyword (prefilter pattern).
+#[derive(Default)]
+pub(crate) struct SharedGates {
+    /// Per keyword: its group, when it selects two or more rules with anchored gates.
+    by_keyword: Vec<Option<u32>>,
+    groups: Vec<Group>,
+}
+
+/// Rules selected together by one or more keywords.
+struct Group {
+    /// The rules with anchored gates, in rule order.
+    rules: Vec<u32>,
+    /// Longest match among them: the span a shared search covers.
+    max_len: usize,
+    /// Built at engine build, or on first use in a lazy engine (when the members' gates are).
+    built: OnceLock<Option<Built>>,
+}
+
+struct Built {
+    gate: Gate,
+    /// The members whose gates the shared one stands for (a member whose gate did not fit its
+    /// limits has none, and is always searched).
+    covered: Vec<u32>,
+}
+
+impl SharedGates {
+    /// Groups the anchored gated rules of each keyword (`keyword_rules[k]`: the rules keyword
+    /// `k` selects). Keywords selecting the same rules share one group.
+    pub fn new(rules: &[CompiledRule], keyword_rules: &[Vec<u32>]) -> SharedGates {
+        let mut index: std::collections::HashMap<Vec<u32>, u32> = Default::default();
+        let mut groups = Vec::new();
+        let by_keyword = keyword_rules
+            .iter()
+            .map(|selected| {
+                // Rules with the same keywords are variants of one detector (the quoted,
+                // punctuated and bare forms of `generic-secret`) and their gates share most
+                // of their states; a rule that merely shares one keyword would make the
+                // alternation, and its build, larger for every keyword it selects.
+                let family = |ri: u32| &rules[ri as usize].keywords;
+                let mut members: Vec<u32> = selected
+                    .iter()
+                    .copied()
+                    .filter(|&ri| rules[ri as usize].has_anchored_gate_kind())
+                    .collect();
+                let largest = members
+                    .iter()
+                    .map(|&ri| {
+                        let n = members.iter().filter(|&&o| family(o) == family(ri)).count();
+                        (n, std::cmp::Reverse(ri))
+                    })
+                    .max()?;
+                let keywords = family(largest.1 .0);
+                members.retain(|&ri| family(ri) == keywords);
+                if members.len() < 2 {
+                    return None;
+                }
+                let next = groups.len() as u32;
+                let g = *index.entry(members.clone()).or_insert(next);
+                if g == next {
+                    let max_len = members
+                        .iter()
+                        .map(|&ri| rules[ri as usize].max_len)
+                        .max()
+                        .unwrap_or(0);
+                    groups.push(Group {
+                        rules: members,
+                        max_len,
+                        built: OnceLock::new(),
+                    });
+                }
+                Some(g)
+            })
+            .collect();
+        SharedGates { by_keyword, groups }
+    }
+
+    /// Builds every group's gate now (an eager engine: scanning then compiles nothing).
+    pub fn build_all(&self, rules: &[CompiledRule]) {
+        for g in &self.groups {
+            g.built(rules);
+        }
+    }
+
+    /// Number of groups whose shared gate was built (for tests and reports).
+    #[cfg(test)]
+    pub fn built_count(&self, rules: &[CompiledRule]) -> usize {
+        self.groups
+            .iter()
+            .filter(|g| g.built(rules).is_some())
+            .count()
+    }
+
+    /// The rules that need not be searched for the occurrence of keyword `pattern` starting at
+    /// `start` in `hay` (searches end by `end`): those the keyword's shared gate stands for,
+    /// when it finds no match. Empty when it may match, or the keyword has no shared gate.
+    pub fn rejected(
+        &self,
+        pattern: u32,
+        rules: &[CompiledRule],
+        hay: &[u8],
+        start: usize,
+        end: usize,
+    ) -> &[u32] {
+        let Some(Some(g)) = self.by_keyword.get(pattern as usize) else {
+            return &[];
+        };
+        let group = &self.groups[*g as usize];
+        let Some(built) = group.built(rules) else {
+            return &[];
+        };
+        let input = Input::new(hay)
+            .span(start..(start + group.max_len).min(end))
+            .anchored(Anchored::Yes);
+        if built.gate.may_match(&input) {
+            &[]
+        } else {
+            &built.covered
+        }
+    }
+}
+
+impl Group {
+    fn built(&self, rules: &[CompiledRule]) -> Option<&Built> {
+        self.built
+            .get_or_init(|| {
+                let mut covered = Vec::new();
+                let mut gates = Vec::new();
+                for &ri in &self.rules {
+                    if let Some(gate) = &rules[ri as usize].matcher().gate {
+                        covered.push(ri);
+                        gates.push(gate);
+                    }
+                }
+                if covered.len() < 2 {
+                    return None;
+                }
+                Gate::union(&gates, SHARED_LIMITS).map(|gate| Built { gate, covered })
+            })
+            .as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::gate_tests::pieces_text;
+    use crate::Engine;
+
+    /// Generic keywords next to every kind of near-miss, and the generic rules' own examples.
+    fn texts() -> Vec<String> {
+        let mut seed = 0x9e37_79b9_7f4a_7c15;
+        let mut texts: Vec<String> = (0..24).map(|_| pieces_text(&mut seed, 1500)).collect();
+        for r in crate::builtin::default_rules() {
+            if r.tags.iter().any(|t| t == "generic") {
+                texts.extend(r.examples.iter().chain(&r.negative_examples).cloned());
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn a_shared_gate_rejects_only_where_each_of_its_rules_gates_does() {
+        let engine = Engine::builder().build().unwrap();
+        let (rules, shared) = (&engine.0.rules, &engine.0.shared_gates);
+        assert!(
+            shared.built_count(rules) >= 2,
+            "the generic-secret and generic-password forms share gates"
+        );
+        // One keyword per group.
+        let mut keywords: Vec<(u32, u32)> = Vec::new();
+        for (k, g) in shared.by_keyword.iter().enumerate() {
+            if let Some(g) = *g {
+                if !keywords.iter().any(|&(_, h)| h == g) {
+                    keywords.push((k as u32, g));
+                }
+            }
+        }
+        let (mut skipped, mut searched) = (0, 0);
+        for text in texts() {
+            let hay = text.as_bytes();
+            for start in 0..hay.len() {
+                for &(k, _) in &keywords {
+                    let rejected = shared.rejected(k, rules, hay, start, hay.len());
+                    if rejected.is_empty() {
+                        searched += 1;
+                    }
+                    for &ri in rejected {
+                        skipped += 1;
+                        let rule = &rules[ri as usize];
+                        let gate = rule
+                            .matcher()
+                            .gate
+                            .as_ref()
+                            .expect("covered rules have gates");
+                        let input = Input::new(hay)
+                            .span(start..(start + rule.max_len).min(hay.len()))
+                            .anchored(Anchored::Yes);
+                        assert!(
+                            !gate.may_match(&input),
+                            "{}'s gate may match at {start} in {text:?}, its shared gate rejected",
+                            rule.info.id
+                        );
+                    }
+                }
+            }
+        }
+        // Both answers occur, and rejecting is the common one (what saves the work).
+        assert!(
+            searched > 100,
+            "the shared gates let {searched} positions through"
+        );
+        assert!(
+            skipped > 10 * searched,
+            "{skipped} searches skipped, {searched} done"
+        );
+    }
+}
