@@ -391,7 +391,7 @@ impl EngineBuilder {
             .max(max_keyword_len + NEAR);
         let shared_gates = SharedGates::new(&rules, &keyword_rules);
         if !self.lazy {
-            shared_gates.build_all(&rules);
+            shared_gates.build_all(&rules, self.build_threads);
         }
         Ok(Engine(Arc::new(Inner {
             rules,
