@@ -110,6 +110,30 @@ fn fourth_bytes(g: u32, follow: &ByteSet) -> u64 {
         .fold(0, |acc, bit| acc | bit)
 }
 
+/// Whether `hay` is `lower` (a lowercase keyword of the same length) ignoring ASCII case, 8
+/// bytes at a time: setting bit 5 (`case`: 0x20 where `lower` has a letter) maps `A` to `a`
+/// and leaves `a`, and no other byte becomes a letter that way, so the test is exact. The
+/// keyword comparison is the hot part of the exact check in text full of keywords.
+#[inline]
+fn eq_folded(hay: &[u8], lower: &[u8], case: &[u8]) -> bool {
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+    let (mut h, mut l, mut c) = (
+        hay.chunks_exact(8),
+        lower.chunks_exact(8),
+        case.chunks_exact(8),
+    );
+    for ((h, l), c) in h.by_ref().zip(l.by_ref()).zip(c.by_ref()) {
+        if word(h) | word(c) != word(l) {
+            return false;
+        }
+    }
+    h.remainder()
+        .iter()
+        .zip(l.remainder())
+        .zip(c.remainder())
+        .all(|((&h, &l), &c)| h | c == l)
+}
+
 /// One keyword reachable from a table word.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -159,6 +183,8 @@ pub(crate) struct Prefilter {
     pairs: Pairs,
     /// Keywords, lowercase.
     keywords: Vec<Box<[u8]>>,
+    /// Per keyword, per byte: 0x20 where it is a letter (see [`eq_folded`]).
+    case_bits: Vec<Box<[u8]>>,
     /// Per keyword: the bytes after it that can continue a match (see [`Prefilter::new`]).
     follow: Box<[ByteSet]>,
     /// A hit at `i` yields occurrences ending at `i + min_tail` or later.
@@ -293,6 +319,14 @@ impl Prefilter {
             [a, b, c] => Pairs::Bytes([a, b, c]),
             _ => Pairs::All,
         };
+        let case_bits = keywords
+            .iter()
+            .map(|k| {
+                k.iter()
+                    .map(|b| if b.is_ascii_lowercase() { 0x20 } else { 0 })
+                    .collect()
+            })
+            .collect();
         let max_len = keywords.iter().map(|k| k.len()).max().unwrap_or(0);
         let mut lengths: Vec<usize> = keywords.iter().map(|k| k.len()).collect();
         lengths.sort_unstable();
@@ -304,6 +338,7 @@ impl Prefilter {
             pair_patterns: pair_patterns.into_boxed_slice(),
             pairs,
             keywords,
+            case_bits,
             follow,
             min_tail: if min_tail == usize::MAX { 0 } else { min_tail },
             // Pending occurrences end within `max_len` bytes of each other, and at one end
@@ -441,7 +476,8 @@ impl Prefilter {
                 continue;
             };
             let end = start + kw.len();
-            if start < lo || end > hi || !hay[start..end].eq_ignore_ascii_case(kw) {
+            let case = &self.case_bits[pattern as usize];
+            if start < lo || end > hi || !eq_folded(&hay[start..end], kw, case) {
                 continue;
             }
             if end < hi && !contains(&self.follow[pattern as usize], hay[end]) {
