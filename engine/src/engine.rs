@@ -389,6 +389,7 @@ impl EngineBuilder {
             .max()
             .unwrap_or(NEAR)
             .max(max_keyword_len + NEAR);
+        crate::placeholder::warm_up();
         let shared_gates = SharedGates::new(&rules, &keyword_rules);
         if !self.lazy {
             shared_gates.build_all(&rules, self.build_threads);
