@@ -733,8 +733,11 @@ impl Scanner {
                     m.start,
                     (end - buf_abs) as usize,
                 );
+                // Both lists are in rule order: walk them together.
+                let mut rejected = rejected.iter().peekable();
                 for &ri in &inner.keyword_rules[m.pattern as usize] {
-                    if rejected.contains(&ri) {
+                    while rejected.next_if(|&&r| r < ri).is_some() {}
+                    if rejected.next_if_eq(&&ri).is_some() {
                         continue; // no match here: this rule's gate is part of the shared one
                     }
                     let window = Window {

@@ -139,8 +139,9 @@ impl SharedGates {
     }
 
     /// The rules that need not be searched for the occurrence of keyword `pattern` starting at
-    /// `start` in `hay` (searches end by `end`): those the keyword's shared gate stands for,
-    /// when it finds no match. Empty when it may match, or the keyword has no shared gate.
+    /// `start` in `hay` (searches end by `end`), in rule order: those the keyword's shared gate
+    /// stands for, when it finds no match. Empty when it may match, or the keyword has no
+    /// shared gate.
     pub fn rejected(
         &self,
         pattern: u32,
