@@ -54,6 +54,10 @@ def machine() -> dict:
     }
 
 
+REPEATS = 3
+REPEAT_UNDER = 2.0
+
+
 def one(tool, d, corpus, threads, one_core, timeout, scratch) -> dict:
     rep = scratch / f"{tool.name}-{corpus.kind}-{threads}.out"
     for p in (rep, Path(str(rep) + ".jsonl")):
@@ -64,7 +68,17 @@ def one(tool, d, corpus, threads, one_core, timeout, scratch) -> dict:
         argv = tool.argv(d, path, threads, rep)
     except FileNotFoundError as e:
         return {"error": str(e)}
-    r = measure(argv, one_core=one_core, env_extra=tool.env(d, threads), cwd=cwd, timeout=timeout)
+    def run():
+        return measure(argv, one_core=one_core, env_extra=tool.env(d, threads), cwd=cwd,
+                       timeout=timeout)
+
+    # A run under REPEAT_UNDER seconds is made REPEATS times and the fastest kept, for every
+    # tool alike: at 128 MiB the fast tools' runs take 0.1-0.5 s, where one scheduler hiccup
+    # moves the figure by 10-30% (the same build measured 508 and 610 MiB/s on logs).
+    runs = [run()]
+    while runs[-1].code is not None and runs[-1].seconds < REPEAT_UNDER and len(runs) < REPEATS:
+        runs.append(run())
+    r = min(runs, key=lambda x: x.seconds)
     res = {"seconds": r.seconds, "rss_kib": r.rss_kib, "code": r.code}
     if r.code is None:
         res["error"] = f"timeout after {timeout:.0f} s"
