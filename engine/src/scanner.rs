@@ -163,6 +163,16 @@ impl Work {
         kw_end: u64,
     ) {
         let anchored = rule.anchors.is_some();
+        if let Some(gate) = &rule.matcher().keyword_gate {
+            // A window rule whose matches hold their keyword where this gate matches: where
+            // it does not, the match is found from its own keyword's occurrence.
+            let at = (kw_start - win.buf_abs) as usize;
+            let end = (at + rule.max_len).min((win.end - win.buf_abs) as usize);
+            let input = Input::new(win.buf).span(at..end).anchored(Anchored::Yes);
+            if !gate.may_match(&input) {
+                return;
+            }
+        }
         let (mut from, to) = if anchored {
             (kw_start, (kw_start + rule.max_len as u64).min(win.end))
         } else {
