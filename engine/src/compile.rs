@@ -103,6 +103,14 @@ pub(crate) struct MatcherCache {
     pub allow: Vec<meta::Cache>,
 }
 
+/// The texts a [`Matcher`] is compiled from, borrowed.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    regex: &'a str,
+    allow_regexes: &'a [String],
+    stopwords: &'a [String],
+}
+
 /// The texts a [`Matcher`] is compiled from.
 struct Patterns {
     regex: String,
@@ -146,13 +154,15 @@ impl CompiledRule {
             // of them (`rules_check`), so this cannot fail in a released build.
             Matcher::compile(
                 &self.info.id,
-                &p.regex,
+                Source {
+                    regex: &p.regex,
+                    allow_regexes: &p.allow_regexes,
+                    stopwords: &p.stopwords,
+                },
                 None,
                 self.gated,
                 self.secret_group,
                 &self.keywords,
-                &p.allow_regexes,
-                &p.stopwords,
             )
             .unwrap_or_else(|e| panic!("embedded rule failed to compile: {e}"))
         })
@@ -163,14 +173,17 @@ impl Matcher {
     /// Compiles rule `id`'s regex (from `hir` when already parsed), allowlist and stopwords.
     fn compile(
         id: &str,
-        regex: &str,
+        source: Source<'_>,
         hir: Option<Hir>,
         gated: GateKind,
         secret_group: usize,
         keywords: &[String],
-        allow_regexes: &[String],
-        stopwords: &[String],
     ) -> Result<Matcher, BuildError> {
+        let Source {
+            regex,
+            allow_regexes,
+            stopwords,
+        } = source;
         let hir = match hir {
             Some(h) => h,
             None => parse_regex(id, "regex", regex)?,
@@ -1020,13 +1033,15 @@ pub(crate) fn compile_rule(
     } else {
         let m = Matcher::compile(
             id,
-            &r.regex,
+            Source {
+                regex: &r.regex,
+                allow_regexes: &r.allowlist.regexes,
+                stopwords: &r.allowlist.stopwords,
+            },
             hir,
             gated,
             secret_group,
             &keywords,
-            &r.allowlist.regexes,
-            &r.allowlist.stopwords,
         )?;
         let _ = matcher.set(m);
         None
