@@ -92,6 +92,9 @@ pub(crate) struct Matcher {
     /// keyword there, and the window need not be searched: a match is searched for from its
     /// own keyword's occurrence, whose window holds it.
     pub keyword_gate: Option<Gate>,
+    /// The same for a regex that ends with its keyword (`'value' === password`): a reverse
+    /// DFA for its part up to the keyword, run anchored at each occurrence's end.
+    pub keyword_end_gate: Option<Gate>,
     pub allow_regexes: Vec<meta::Regex>,
     /// Stopwords, ASCII case-insensitive.
     pub stopwords: Option<AhoCorasick>,
@@ -190,17 +193,9 @@ impl Matcher {
         };
         let regex = build_regex(id, "regex", &hir)?;
         let gate = Gate::build(&hir, gated, secret_group);
-        let keyword_gate = match gated {
-            GateKind::Window { generic: true } => {
-                keyword_suffix(&hir, keywords).and_then(|suffix| {
-                    Gate::build_dfa(
-                        &relaxed_hir(&suffix, RELAX_REPEAT),
-                        StartKind::Anchored,
-                        KEYWORD_GATE_LIMITS,
-                    )
-                })
-            }
-            _ => None,
+        let (keyword_gate, keyword_end_gate) = match gated {
+            GateKind::Window { generic: true } => keyword_gates(&hir, keywords),
+            _ => (None, None),
         };
         let allow_regexes = allow_regexes
             .iter()
@@ -230,6 +225,7 @@ impl Matcher {
             regex,
             gate,
             keyword_gate,
+            keyword_end_gate,
             allow_regexes,
             stopwords,
         })
@@ -482,11 +478,18 @@ impl Gate {
     }
 
     fn build_dfa(prefix: &Hir, start: StartKind, limits: Limits) -> Option<Gate> {
+        Gate::build_dfa_in(prefix, start, limits, false)
+    }
+
+    /// [`build_dfa`](Self::build_dfa), or for `reverse`, a DFA that reads its pattern backwards
+    /// (see [`Gate::may_end_at`]).
+    fn build_dfa_in(prefix: &Hir, start: StartKind, limits: Limits, reverse: bool) -> Option<Gate> {
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
                     .which_captures(thompson::WhichCaptures::None)
                     .utf8(false)
+                    .reverse(reverse)
                     .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
             )
             .build_from_hir(prefix)
@@ -502,7 +505,7 @@ impl Gate {
             )
             .build_from_nfa(&nfa)
             .ok()?;
-        let pattern = (start == StartKind::Anchored).then(|| prefix.clone());
+        let pattern = (start == StartKind::Anchored && !reverse).then(|| prefix.clone());
         Some(Gate {
             dfa,
             tail: None,
@@ -543,6 +546,13 @@ impl Gate {
             .take_while(|&&b| tail.class[usize::from(b / 64)] >> (b % 64) & 1 != 0)
             .count();
         Some(Some(end - tail.len..end + more))
+    }
+
+    /// For a reverse gate: whether its pattern may match ending at `input`'s end and starting
+    /// in its span. `true` when the DFA cannot tell.
+    pub fn may_end_at(&self, input: &Input<'_>) -> bool {
+        let input = input.clone().anchored(Anchored::Yes).earliest(true);
+        !matches!(self.dfa.try_search_rev(&input), Ok(None))
     }
 
     /// Whether the regex may match in `input` (its span and anchoring as the rule's search
@@ -601,17 +611,39 @@ impl Gate {
 /// `[\w.-]{0,24}(?:=|:)\s*"[A-Za-z0-9]{12}`: the DFA for the whole would count to 256 (hundreds
 /// of KiB); the prefix's stays small, and still rejects nearly every keyword occurrence that is
 /// not an assignment of a long value.
-/// The part of `hir` from its keyword on, when one element of its top-level concatenation
-/// matches only `keywords` (ASCII case-insensitively, as the prefilter finds them) and more
-/// follows it: `(?m)^[ \t]{0,16}(?:[\w.-]{0,32}[_.-])?(?i:password|passwd)[\w.-]{0,24}...`
-/// gives `(?i:password|passwd)[\w.-]{0,24}...`. Every match then holds an occurrence of a
-/// keyword, reported by the prefilter, where this part matches.
-fn keyword_suffix(hir: &Hir, keywords: &[String]) -> Option<Hir> {
+/// A window rule's keyword gates (see [`Matcher::keyword_gate`]), when one element of its
+/// regex's top-level concatenation, or a run of them, matches only `keywords` (ASCII
+/// case-insensitively, as the prefilter finds them). Every match then holds an occurrence of a keyword, reported by the
+/// prefilter, where the part from that element on matches forwards and the part up to it
+/// backwards. `(?m)^[ \t]{0,16}(?:[\w.-]{0,32}[_.-])?(?i:password|passwd)[\w.-]{0,24}...`
+/// gets the forward gate `(?i:password|passwd)[\w.-]{0,24}...`; a regex ending with its
+/// keyword gets the reverse one.
+fn keyword_gates(hir: &Hir, keywords: &[String]) -> (Option<Gate>, Option<Gate>) {
     let HirKind::Concat(parts) = hir.kind() else {
-        return None;
+        return (None, None);
     };
-    let i = parts.iter().position(|p| matches_only(p, keywords))?;
-    (i + 1 < parts.len()).then(|| Hir::concat(parts[i..].to_vec()))
+    // The keyword may span elements: the parser takes a common first byte out of an
+    // alternation (`[\w.]{0,32}(?i:password|private_?key)` ends in `[Pp]`, `(?i:assword|...)`).
+    let n = parts.len();
+    let Some((a, b)) = (0..n).find_map(|a| {
+        (a..n)
+            .take_while(|&b| folded_strings(&Hir::concat(parts[a..=b].to_vec()), 64).is_some())
+            .find(|&b| matches_only(&Hir::concat(parts[a..=b].to_vec()), keywords))
+            .map(|b| (a, b))
+    }) else {
+        return (None, None);
+    };
+    let build = |part: &[Hir], reverse| {
+        let relaxed = relaxed_hir(&Hir::concat(part.to_vec()), RELAX_REPEAT);
+        Gate::build_dfa_in(&relaxed, StartKind::Anchored, KEYWORD_GATE_LIMITS, reverse)
+    };
+    if b + 1 < n {
+        (build(&parts[a..], false), None)
+    } else if a > 0 {
+        (None, build(&parts[..=b], true))
+    } else {
+        (None, None)
+    }
 }
 
 /// Whether every string `h` matches is one of `keywords` (lowercase), ignoring ASCII case.
@@ -1174,17 +1206,17 @@ pub(crate) mod gate_tests {
     }
 
     #[test]
-    fn every_match_of_a_keyword_gated_rule_holds_a_keyword_where_its_gate_matches() {
+    fn every_match_of_a_keyword_gated_rule_holds_a_keyword_where_its_gates_match() {
         let engine = crate::Engine::builder().build().unwrap();
         let mut seed = 0x2545_f491_4f6c_dd1d;
-        let mut gated = 0;
-        let mut matches = 0;
+        let (mut forward, mut backward, mut matches) = (0, 0, 0);
         for rule in engine.0.rules.iter() {
             let m = rule.matcher();
-            let Some(gate) = &m.keyword_gate else {
+            if m.keyword_gate.is_none() && m.keyword_end_gate.is_none() {
                 continue;
-            };
-            gated += 1;
+            }
+            forward += usize::from(m.keyword_gate.is_some());
+            backward += usize::from(m.keyword_end_gate.is_some());
             let mut texts: Vec<String> = (0..40).map(|_| pieces_text(&mut seed, 600)).collect();
             let source = crate::builtin::default_rules()
                 .into_iter()
@@ -1193,32 +1225,38 @@ pub(crate) mod gate_tests {
             texts.extend(source.examples.iter().cloned());
             for text in &texts {
                 let hay = text.as_bytes();
+                let lower = text.to_ascii_lowercase();
                 for found in m.regex.find_iter(hay) {
                     matches += 1;
                     let span = found.range();
-                    let lower = text.to_ascii_lowercase();
+                    let passes = |k: &String, at: usize| {
+                        let end = (at + rule.max_len).min(hay.len());
+                        let ahead = Input::new(hay).span(at..end).anchored(Anchored::Yes);
+                        let kw_end = at + k.len();
+                        let back =
+                            Input::new(hay).span(kw_end.saturating_sub(rule.max_len)..kw_end);
+                        m.keyword_gate.as_ref().is_none_or(|g| g.may_match(&ahead))
+                            && m.keyword_end_gate
+                                .as_ref()
+                                .is_none_or(|g| g.may_end_at(&back))
+                    };
                     let ok = rule.keywords.iter().any(|k| {
                         lower[span.clone()]
                             .match_indices(k.as_str())
-                            .any(|(at, _)| {
-                                let at = span.start + at;
-                                let end = (at + rule.max_len).min(hay.len());
-                                let input = Input::new(hay).span(at..end).anchored(Anchored::Yes);
-                                gate.may_match(&input)
-                            })
+                            .any(|(at, _)| passes(k, span.start + at))
                     });
                     assert!(
                         ok,
-                        "{}: no keyword of {:?} passes its keyword gate",
+                        "{}: no keyword of {:?} passes its keyword gates",
                         rule.info.id, &text[span]
                     );
                 }
             }
         }
-        // generic-passphrase at least; and its examples are matches.
+        // generic-passphrase and generic-secret-comparison at least, and their examples match.
         assert!(
-            gated >= 1 && matches >= 3,
-            "{gated} gated rules, {matches} matches"
+            forward >= 1 && backward >= 1 && matches >= 6,
+            "{forward} forward and {backward} reverse keyword gates, {matches} matches"
         );
     }
 

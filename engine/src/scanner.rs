@@ -163,13 +163,25 @@ impl Work {
         kw_end: u64,
     ) {
         let anchored = rule.anchors.is_some();
-        if let Some(gate) = &rule.matcher().keyword_gate {
-            // A window rule whose matches hold their keyword where this gate matches: where
-            // it does not, the match is found from its own keyword's occurrence.
-            let at = (kw_start - win.buf_abs) as usize;
-            let end = (at + rule.max_len).min((win.end - win.buf_abs) as usize);
-            let input = Input::new(win.buf).span(at..end).anchored(Anchored::Yes);
+        // A window rule whose matches hold their keyword where these gates match: where they
+        // do not, no match has its keyword here (each is found from its own keyword's).
+        let m = rule.matcher();
+        let rel = |abs: u64| (abs - win.buf_abs) as usize;
+        if let Some(gate) = &m.keyword_gate {
+            let end = (rel(kw_start) + rule.max_len).min(rel(win.end));
+            let input = Input::new(win.buf)
+                .span(rel(kw_start)..end)
+                .anchored(Anchored::Yes);
             if !gate.may_match(&input) {
+                return;
+            }
+        }
+        if let Some(gate) = &m.keyword_end_gate {
+            let start = kw_end
+                .saturating_sub(rule.max_len as u64)
+                .max(win.seg_start);
+            let input = Input::new(win.buf).span(rel(start.max(win.buf_abs))..rel(kw_end));
+            if !gate.may_end_at(&input) {
                 return;
             }
         }
