@@ -49,6 +49,7 @@ mod engine;
 pub mod entropy;
 mod error;
 mod finding;
+mod gate;
 pub mod gitleaks;
 pub mod placeholder;
 mod prefilter;

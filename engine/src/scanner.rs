@@ -21,11 +21,12 @@ use std::collections::VecDeque;
 use regex_automata::util::primitives::{NonMaxUsize, StateID};
 use regex_automata::{Anchored, Input};
 
-use crate::compile::{CompiledRule, Gate, MatcherCache};
+use crate::compile::{CompiledRule, MatcherCache};
 use crate::decode::{Decoded, BASE64_BYTE, ESCAPE_RADIUS, MAX_BASE64_RUN, MIN_BASE64_RUN};
 use crate::engine::Engine;
 use crate::entropy::shannon;
 use crate::finding::Finding;
+use crate::gate::Gate;
 use crate::placeholder::{is_generic_value_noise, is_placeholder};
 use crate::rule::{AllowTarget, Kind};
 use crate::sink::Sink;

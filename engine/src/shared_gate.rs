@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 
 use regex_automata::{Anchored, Input};
 
-use crate::compile::{CompiledRule, Gate, Limits};
+use crate::compile::CompiledRule;
+use crate::gate::{Gate, Limits};
 
 /// Size caps of a shared gate. The default set's two large ones (the `secret` and `password`
 /// families) take 3-4 ms each to build; an alternation that exceeds these fails in ~7 ms.
@@ -192,7 +193,7 @@ impl Group {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::gate_tests::pieces_text;
+    use crate::gate::tests::pieces_text;
     use crate::Engine;
 
     /// Generic keywords next to every kind of near-miss, and the generic rules' own examples.
