@@ -6,7 +6,7 @@
 //! is created, which is what makes feeding allocation-free (a lazy DFA allocates each state it
 //! discovers; the bounded backtracker sizes its scratch per haystack), and both are cheap to
 //! build, which keeps start-up fast. Rules whose keywords are common also get a
-//! [`Gate`](crate::gate::Gate): a small dense DFA (no scratch memory at all) that rejects most
+//! [`crate::gate::Gate`]: a small dense DFA (no scratch memory at all) that rejects most
 //! keyword occurrences before the PikeVM runs.
 
 use std::sync::OnceLock;
@@ -82,11 +82,11 @@ pub(crate) struct CompiledRule {
 /// The parts of a rule that take time to compile: its regex and allowlist.
 pub(crate) struct Matcher {
     pub regex: meta::Regex,
-    /// A small DFA for a prefix of the regex (see [`gate_hir`]): when it finds no match, the
+    /// A small DFA for a prefix of the regex (see [`crate::gate::gate_hir`]): when it finds no match, the
     /// regex has none either, and the PikeVM need not run. `None` when too large.
     pub gate: Option<Gate>,
     /// For a window rule: a DFA for its regex from the keyword on, run anchored at each
-    /// keyword occurrence (see [`keyword_suffix`]). Where it finds nothing, no match has its
+    /// keyword occurrence (see [`crate::gate::keyword_gates`]). Where it finds nothing, no match has its
     /// keyword there, and the window need not be searched: a match is searched for from its
     /// own keyword's occurrence, whose window holds it.
     pub keyword_gate: Option<Gate>,

@@ -155,7 +155,7 @@ const GENERIC_WINDOW_LIMITS: Limits = Limits {
     determinize: 256 << 10,
 };
 
-/// A generic window rule's part from its keyword on (see [`keyword_suffix`]):
+/// A generic window rule's part from its keyword on (see [`keyword_gates`]):
 /// `generic-passphrase`'s takes 32 KiB; a failed attempt costs time in proportion to these.
 const KEYWORD_GATE_LIMITS: Limits = Limits {
     dfa: 48 << 10,
@@ -382,7 +382,7 @@ impl Gate {
 /// `[\w.-]{0,24}(?:=|:)\s*"[A-Za-z0-9]{12}`: the DFA for the whole would count to 256 (hundreds
 /// of KiB); the prefix's stays small, and still rejects nearly every keyword occurrence that is
 /// not an assignment of a long value.
-/// A window rule's keyword gates (see [`Matcher::keyword_gate`]), when one element of its
+/// A window rule's keyword gates (see [`crate::compile::Matcher::keyword_gate`]), when one element of its
 /// regex's top-level concatenation, or a run of them, matches only `keywords` (ASCII
 /// case-insensitively, as the prefilter finds them). Every match then holds an occurrence of a keyword, reported by the
 /// prefilter, where the part from that element on matches forwards and the part up to it

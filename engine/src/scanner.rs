@@ -261,7 +261,7 @@ impl Work {
 
     /// Rule `ri`'s leftmost-first match in `input`, if any. The gate answers first: it rejects
     /// most candidates in a few instructions per byte, and for some rules gives the match's
-    /// bounds itself (see [`crate::compile::Tail`]); the PikeVM runs for the rest.
+    /// bounds itself (see [`crate::gate::Tail`]); the PikeVM runs for the rest.
     fn search(
         &mut self,
         rule: &CompiledRule,
