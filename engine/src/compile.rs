@@ -82,13 +82,13 @@ pub(crate) struct CompiledRule {
 /// The parts of a rule that take time to compile: its regex and allowlist.
 pub(crate) struct Matcher {
     pub regex: meta::Regex,
-    /// A small DFA for a prefix of the regex (see [`crate::gate::gate_hir`]): when it finds no match, the
-    /// regex has none either, and the PikeVM need not run. `None` when too large.
+    /// A small DFA for a prefix of the regex (see [`crate::gate::gate_hir`]): when it finds no
+    /// match, the regex has none either, and the PikeVM need not run. `None` when too large.
     pub gate: Option<Gate>,
     /// For a window rule: a DFA for its regex from the keyword on, run anchored at each
-    /// keyword occurrence (see [`crate::gate::keyword_gates`]). Where it finds nothing, no match has its
-    /// keyword there, and the window need not be searched: a match is searched for from its
-    /// own keyword's occurrence, whose window holds it.
+    /// keyword occurrence (see [`crate::gate::keyword_gates`]). Where it finds nothing, no
+    /// match has its keyword there, and the window need not be searched: a match is searched
+    /// for from its own keyword's occurrence, whose window holds it.
     pub keyword_gate: Option<Gate>,
     /// The same for a regex that ends with its keyword (`'value' === password`): a reverse
     /// DFA for its part up to the keyword, run anchored at each occurrence's end.
