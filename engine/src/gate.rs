@@ -376,19 +376,14 @@ impl Gate {
     }
 }
 
-/// A pattern that matches a prefix of every match of `hir` (so, where it finds no match, `hir`
-/// has none): `hir` up to its first long or unbounded repetition, which is cut to its first
-/// copies. `[\w.-]{0,24}(?:=|:)\s*"([A-Za-z0-9]{12,256})"` becomes
-/// `[\w.-]{0,24}(?:=|:)\s*"[A-Za-z0-9]{12}`: the DFA for the whole would count to 256 (hundreds
-/// of KiB); the prefix's stays small, and still rejects nearly every keyword occurrence that is
-/// not an assignment of a long value.
-/// A window rule's keyword gates (see [`crate::compile::Matcher::keyword_gate`]), when one element of its
-/// regex's top-level concatenation, or a run of them, matches only `keywords` (ASCII
-/// case-insensitively, as the prefilter finds them). Every match then holds an occurrence of a keyword, reported by the
-/// prefilter, where the part from that element on matches forwards and the part up to it
-/// backwards. `(?m)^[ \t]{0,16}(?:[\w.-]{0,32}[_.-])?(?i:password|passwd)[\w.-]{0,24}...`
-/// gets the forward gate `(?i:password|passwd)[\w.-]{0,24}...`; a regex ending with its
-/// keyword gets the reverse one.
+/// A window rule's keyword gates (see [`crate::compile::Matcher::keyword_gate`]), when one
+/// element of its regex's top-level concatenation, or a run of them, matches only `keywords`
+/// (ASCII case-insensitively, as the prefilter finds them). Every match then holds an occurrence
+/// of a keyword, reported by the prefilter, where the part from that element on matches
+/// forwards and the part up to it backwards.
+/// `(?m)^[ \t]{0,16}(?:[\w.-]{0,32}[_.-])?(?i:password|passwd)[\w.-]{0,24}...` gets the
+/// forward gate `(?i:password|passwd)[\w.-]{0,24}...`; a regex ending with its keyword gets
+/// the reverse one.
 pub(crate) fn keyword_gates(hir: &Hir, keywords: &[String]) -> (Option<Gate>, Option<Gate>) {
     let HirKind::Concat(parts) = hir.kind() else {
         return (None, None);
@@ -604,7 +599,13 @@ fn relaxed_hir(h: &Hir, limit: u32) -> Hir {
     }
 }
 
-/// Parts of at most `part` bytes are kept whole; longer repetitions are cut.
+/// A pattern that matches a prefix of every match of `hir` (so, where it finds no match, `hir`
+/// has none): `hir` up to its first long or unbounded repetition, which is cut to its first
+/// copies. `[\w.-]{0,24}(?:=|:)\s*"([A-Za-z0-9]{12,256})"` becomes
+/// `[\w.-]{0,24}(?:=|:)\s*"[A-Za-z0-9]{12}`: the DFA for the whole would count to 256 (hundreds
+/// of KiB); the prefix's stays small, and still rejects nearly every keyword occurrence that is
+/// not an assignment of a long value. Parts of at most `part` bytes are kept whole; longer
+/// repetitions are cut.
 pub(crate) fn gate_hir(hir: &Hir, part: usize) -> Hir {
     gate_prefix(hir, part).0
 }
