@@ -360,15 +360,21 @@ impl Prefilter {
         bit_in(&self.table, k)
     }
 
+    /// The keywords whose gram is exactly `k` (the entries of its table word that match it).
+    #[inline(always)]
+    fn gram_entries(&self, k: u32) -> impl Iterator<Item = &Entry> {
+        let w = word_index(k);
+        self.entries[self.heads[w] as usize..self.heads[w + 1] as usize]
+            .iter()
+            .filter(move |e| k & e.mask == e.gram)
+    }
+
     /// Whether some keyword's gram is exactly `k` (a table bit also answers for hash
     /// collisions, which are most hits in text without keywords: this turns them away
     /// before the exact check, in a few instructions).
     #[inline(always)]
     fn has_gram(&self, k: u32) -> bool {
-        let w = word_index(k);
-        self.entries[self.heads[w] as usize..self.heads[w + 1] as usize]
-            .iter()
-            .any(|e| k & e.mask == e.gram)
+        self.gram_entries(k).next().is_some()
     }
 
     /// The next position at or after `from` (and before `hi - 1`) where a two-byte keyword
@@ -457,11 +463,8 @@ impl Prefilter {
         pending: &mut Vec<Occurrence>,
         f: &mut impl FnMut(Occurrence),
     ) {
-        let w = word_index(k);
-        let entries = &self.entries[self.heads[w] as usize..self.heads[w + 1] as usize];
-        let candidates = entries
-            .iter()
-            .filter(|e| k & e.mask == e.gram)
+        let candidates = self
+            .gram_entries(k)
             .map(|e| (e.pattern, e.offset as usize))
             .chain(
                 self.pair_patterns
