@@ -104,14 +104,6 @@ pub(crate) struct MatcherCache {
     pub allow: Vec<meta::Cache>,
 }
 
-/// The texts a [`Matcher`] is compiled from, borrowed.
-#[derive(Clone, Copy)]
-struct Source<'a> {
-    regex: &'a str,
-    allow_regexes: &'a [String],
-    stopwords: &'a [String],
-}
-
 /// The texts a [`Matcher`] is compiled from.
 struct Patterns {
     regex: String,
@@ -155,11 +147,7 @@ impl CompiledRule {
             // of them (`rules_check`), so this cannot fail in a released build.
             Matcher::compile(
                 &self.info.id,
-                Source {
-                    regex: &p.regex,
-                    allow_regexes: &p.allow_regexes,
-                    stopwords: &p.stopwords,
-                },
+                p,
                 None,
                 self.gated,
                 self.secret_group,
@@ -174,13 +162,13 @@ impl Matcher {
     /// Compiles rule `id`'s regex (from `hir` when already parsed), allowlist and stopwords.
     fn compile(
         id: &str,
-        source: Source<'_>,
+        source: &Patterns,
         hir: Option<Hir>,
         gated: GateKind,
         secret_group: usize,
         keywords: &[String],
     ) -> Result<Matcher, BuildError> {
-        let Source {
+        let Patterns {
             regex,
             allow_regexes,
             stopwords,
@@ -406,25 +394,15 @@ pub(crate) fn compile_rule(
         o,
     );
     let matcher = OnceLock::new();
+    let source = Patterns {
+        regex: r.regex,
+        allow_regexes: r.allowlist.regexes,
+        stopwords: r.allowlist.stopwords,
+    };
     let patterns = if lazy {
-        Some(Patterns {
-            regex: r.regex,
-            allow_regexes: r.allowlist.regexes,
-            stopwords: r.allowlist.stopwords,
-        })
+        Some(source)
     } else {
-        let m = Matcher::compile(
-            id,
-            Source {
-                regex: &r.regex,
-                allow_regexes: &r.allowlist.regexes,
-                stopwords: &r.allowlist.stopwords,
-            },
-            hir,
-            gated,
-            secret_group,
-            &keywords,
-        )?;
+        let m = Matcher::compile(id, &source, hir, gated, secret_group, &keywords)?;
         let _ = matcher.set(m);
         None
     };
