@@ -17,7 +17,7 @@ use regex_automata::util::syntax;
 use regex_syntax::hir::Hir;
 
 use crate::error::{BuildError, BuildErrorKind};
-use crate::gate::{keyword_gates, wants_gate, Gate, GateKind};
+use crate::gate::{wants_gate, Gate, GateKind, KeywordGates};
 use crate::regex_facts::{self, ByteSet, Facts, ParseError};
 use crate::rule::{AllowTarget, Kind, RuleSyntax};
 use crate::validate::Validator;
@@ -85,14 +85,9 @@ pub(crate) struct Matcher {
     /// A small DFA for a prefix of the regex (see [`crate::gate::gate_hir`]): when it finds no
     /// match, the regex has none either, and the PikeVM need not run. `None` when too large.
     pub gate: Option<Gate>,
-    /// For a window rule: a DFA for its regex from the keyword on, run anchored at each
-    /// keyword occurrence (see [`crate::gate::keyword_gates`]). Where it finds nothing, no
-    /// match has its keyword there, and the window need not be searched: a match is searched
-    /// for from its own keyword's occurrence, whose window holds it.
-    pub keyword_gate: Option<Gate>,
-    /// The same for a regex that ends with its keyword (`'value' === password`): a reverse
-    /// DFA for its part up to the keyword, run anchored at each occurrence's end.
-    pub keyword_end_gate: Option<Gate>,
+    /// For a generic window rule: gates run at each keyword occurrence before its window is
+    /// searched (see [`KeywordGates`]).
+    pub keyword_gates: KeywordGates,
     pub allow_regexes: Vec<meta::Regex>,
     /// Stopwords, ASCII case-insensitive.
     pub stopwords: Option<AhoCorasick>,
@@ -179,9 +174,9 @@ impl Matcher {
         };
         let regex = build_regex(id, "regex", &hir)?;
         let gate = Gate::build(&hir, gated, secret_group);
-        let (keyword_gate, keyword_end_gate) = match gated {
-            GateKind::Window { generic: true } => keyword_gates(&hir, keywords),
-            _ => (None, None),
+        let keyword_gates = match gated {
+            GateKind::Window { generic: true } => KeywordGates::build(&hir, keywords),
+            _ => KeywordGates::default(),
         };
         let allow_regexes = allow_regexes
             .iter()
@@ -210,8 +205,7 @@ impl Matcher {
         Ok(Matcher {
             regex,
             gate,
-            keyword_gate,
-            keyword_end_gate,
+            keyword_gates,
             allow_regexes,
             stopwords,
         })

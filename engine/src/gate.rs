@@ -5,12 +5,14 @@
 //! A gate is built from a pattern that matches a prefix of every match (or every match: a
 //! superset is enough), chosen per rule by [`Gate::build`]: the regex itself when short, its
 //! long repetitions made unbounded ([`relaxed_hir`]), or a prefix cut at its first long part
-//! ([`gate_hir`]). Window rules also get keyword gates ([`keyword_gates`]), and the generic rules
+//! ([`gate_hir`]). Window rules also get keyword gates ([`KeywordGates`]), and the generic rules
 //! one keyword selects share one more ([`Gate::union`], used by [`crate::shared_gate`]).
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::nfa::thompson;
 use regex_automata::util::primitives::StateID;
+use std::ops::Range;
+
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::{Class, Hir, HirKind, Repetition};
 
@@ -155,7 +157,7 @@ const GENERIC_WINDOW_LIMITS: Limits = Limits {
     determinize: 256 << 10,
 };
 
-/// A generic window rule's part from its keyword on (see [`keyword_gates`]):
+/// A generic window rule's part from its keyword on (see [`KeywordGates`]):
 /// `generic-passphrase`'s takes 32 KiB; a failed attempt costs time in proportion to these.
 const KEYWORD_GATE_LIMITS: Limits = Limits {
     dfa: 48 << 10,
@@ -376,50 +378,100 @@ impl Gate {
     }
 }
 
-/// A window rule's keyword gates (see [`crate::compile::Matcher::keyword_gate`]), when one
-/// element of its regex's top-level concatenation, or a run of them, matches only `keywords`
-/// (ASCII case-insensitively, as the prefilter finds them). Every match then holds an occurrence
-/// of a keyword, reported by the prefilter, where the part from that element on matches
-/// forwards and the part up to it backwards.
-/// `(?m)^[ \t]{0,16}(?:[\w.-]{0,32}[_.-])?(?i:password|passwd)[\w.-]{0,24}...` gets the
-/// forward gate `(?i:password|passwd)[\w.-]{0,24}...`; a regex ending with its keyword gets
-/// the reverse one.
-pub(crate) fn keyword_gates(hir: &Hir, keywords: &[String]) -> (Option<Gate>, Option<Gate>) {
-    let HirKind::Concat(parts) = hir.kind() else {
-        return (None, None);
-    };
-    // The keyword may span elements: the parser takes a common first byte out of an
-    // alternation (`[\w.]{0,32}(?i:password|private_?key)` ends in `[Pp]`, `(?i:assword|...)`).
-    let n = parts.len();
-    let Some((a, b)) = (0..n).find_map(|a| {
-        (a..n)
-            .take_while(|&b| folded_strings(&Hir::concat(parts[a..=b].to_vec()), 64).is_some())
-            .find(|&b| matches_only(&Hir::concat(parts[a..=b].to_vec()), keywords))
-            .map(|b| (a, b))
-    }) else {
-        return (None, None);
-    };
-    let build = |part: &[Hir], reverse| {
-        let relaxed = relaxed_hir(&Hir::concat(part.to_vec()), RELAX_REPEAT);
-        Gate::build_dfa_in(&relaxed, StartKind::Anchored, KEYWORD_GATE_LIMITS, reverse)
-    };
-    if b + 1 < n {
-        (build(&parts[a..], false), None)
-    } else if a > 0 {
-        (None, build(&parts[..=b], true))
-    } else {
-        (None, None)
-    }
+/// A window rule's gates at its keyword: where they find nothing, no match has its keyword at
+/// this occurrence, and its window need not be searched (each match is searched for from its
+/// own keyword's occurrence, whose window holds it).
+#[derive(Default)]
+pub(crate) struct KeywordGates {
+    /// The regex from the keyword on, anchored at the occurrence's start.
+    from_keyword: Option<Gate>,
+    /// For a regex ending with its keyword (`'value' === password`): the regex up to the
+    /// keyword, read backwards from the occurrence's end.
+    to_keyword: Option<Gate>,
 }
 
-/// Whether every string `h` matches is one of `keywords` (lowercase), ignoring ASCII case.
-fn matches_only(h: &Hir, keywords: &[String]) -> bool {
-    folded_strings(h, 64).is_some_and(|all| {
-        !all.is_empty()
-            && all
-                .iter()
-                .all(|s| keywords.iter().any(|k| k.as_bytes() == &s[..]))
-    })
+impl KeywordGates {
+    /// The gates for a window rule, when one element of its regex's top-level concatenation,
+    /// or a run of them, matches only `keywords` (ASCII case-insensitively, as the prefilter
+    /// finds them). Every match then holds an occurrence of a keyword, reported by the
+    /// prefilter, where the part from that element on matches forwards and the part up to it
+    /// backwards. `(?m)^[ \t]{0,16}(?:[\w.-]{0,32}[_.-])?(?i:password|passwd)[\w.-]{0,24}...`
+    /// gets the forward gate `(?i:password|passwd)[\w.-]{0,24}...`; a regex ending with its
+    /// keyword gets the reverse one.
+    pub fn build(hir: &Hir, keywords: &[String]) -> KeywordGates {
+        let HirKind::Concat(parts) = hir.kind() else {
+            return KeywordGates::default();
+        };
+        // The keyword may span elements: the parser takes a common first byte out of an
+        // alternation (`[\w.]{0,32}(?i:password|private_?key)` ends in `[Pp]`,
+        // `(?i:assword|...)`).
+        let n = parts.len();
+        let is_keyword = |s: &Vec<u8>| keywords.iter().any(|k| k.as_bytes() == &s[..]);
+        let Some((a, b)) = (0..n).find_map(|a| {
+            (a..n)
+                .map_while(|b| Some((b, folded_strings(&Hir::concat(parts[a..=b].to_vec()), 64)?)))
+                .find(|(_, all)| !all.is_empty() && all.iter().all(is_keyword))
+                .map(|(b, _)| (a, b))
+        }) else {
+            return KeywordGates::default();
+        };
+        let build = |part: &[Hir], reverse| {
+            let relaxed = relaxed_hir(&Hir::concat(part.to_vec()), RELAX_REPEAT);
+            Gate::build_dfa_in(&relaxed, StartKind::Anchored, KEYWORD_GATE_LIMITS, reverse)
+        };
+        if b + 1 < n {
+            KeywordGates {
+                from_keyword: build(&parts[a..], false),
+                to_keyword: None,
+            }
+        } else if a > 0 {
+            KeywordGates {
+                from_keyword: None,
+                to_keyword: build(&parts[..=b], true),
+            }
+        } else {
+            KeywordGates::default()
+        }
+    }
+
+    /// Whether a match with its keyword at `keyword` (in `hay`) may exist, the match lying in
+    /// `bounds` and being at most `max_len` long. Inlined: most rules have no keyword gates,
+    /// and then this is two tests at every candidate.
+    #[inline]
+    pub fn may_match(
+        &self,
+        hay: &[u8],
+        keyword: Range<usize>,
+        bounds: Range<usize>,
+        max_len: usize,
+    ) -> bool {
+        let ahead = || {
+            let end = (keyword.start + max_len).min(bounds.end);
+            Input::new(hay)
+                .span(keyword.start..end)
+                .anchored(Anchored::Yes)
+        };
+        let back = || {
+            let start = keyword.end.saturating_sub(max_len).max(bounds.start);
+            Input::new(hay).span(start..keyword.end)
+        };
+        self.from_keyword
+            .as_ref()
+            .is_none_or(|g| g.may_match(&ahead()))
+            && self
+                .to_keyword
+                .as_ref()
+                .is_none_or(|g| g.may_end_at(&back()))
+    }
+
+    /// Counts of the forward and the reverse gate (for tests).
+    #[cfg(test)]
+    pub fn kinds(&self) -> (usize, usize) {
+        (
+            usize::from(self.from_keyword.is_some()),
+            usize::from(self.to_keyword.is_some()),
+        )
+    }
 }
 
 /// The strings `h` matches, lowercased, when they are at most `cap` (`(?i:password|passwd)`:
@@ -760,11 +812,11 @@ pub(crate) mod tests {
         let (mut forward, mut backward, mut matches) = (0, 0, 0);
         for rule in engine.0.rules.iter() {
             let m = rule.matcher();
-            if m.keyword_gate.is_none() && m.keyword_end_gate.is_none() {
+            let (f, b) = m.keyword_gates.kinds();
+            if (f, b) == (0, 0) {
                 continue;
             }
-            forward += usize::from(m.keyword_gate.is_some());
-            backward += usize::from(m.keyword_end_gate.is_some());
+            (forward, backward) = (forward + f, backward + b);
             let mut texts: Vec<String> = (0..40).map(|_| pieces_text(&mut seed, 600)).collect();
             let source = crate::builtin::default_rules()
                 .into_iter()
@@ -777,21 +829,18 @@ pub(crate) mod tests {
                 for found in m.regex.find_iter(hay) {
                     matches += 1;
                     let span = found.range();
-                    let passes = |k: &String, at: usize| {
-                        let end = (at + rule.max_len).min(hay.len());
-                        let ahead = Input::new(hay).span(at..end).anchored(Anchored::Yes);
-                        let kw_end = at + k.len();
-                        let back =
-                            Input::new(hay).span(kw_end.saturating_sub(rule.max_len)..kw_end);
-                        m.keyword_gate.as_ref().is_none_or(|g| g.may_match(&ahead))
-                            && m.keyword_end_gate
-                                .as_ref()
-                                .is_none_or(|g| g.may_end_at(&back))
-                    };
                     let ok = rule.keywords.iter().any(|k| {
                         lower[span.clone()]
                             .match_indices(k.as_str())
-                            .any(|(at, _)| passes(k, span.start + at))
+                            .any(|(at, _)| {
+                                let at = span.start + at;
+                                m.keyword_gates.may_match(
+                                    hay,
+                                    at..at + k.len(),
+                                    0..hay.len(),
+                                    rule.max_len,
+                                )
+                            })
                     });
                     assert!(
                         ok,

@@ -164,27 +164,15 @@ impl Work {
         kw_end: u64,
     ) {
         let anchored = rule.anchors.is_some();
-        // A window rule whose matches hold their keyword where these gates match: where they
-        // do not, no match has its keyword here (each is found from its own keyword's).
+        // A lazy engine compiles the rule, and this scanner sizes its scratch, on first use.
         let m = rule.matcher();
         let rel = |abs: u64| (abs - win.buf_abs) as usize;
-        if let Some(gate) = &m.keyword_gate {
-            let end = (rel(kw_start) + rule.max_len).min(rel(win.end));
-            let input = Input::new(win.buf)
-                .span(rel(kw_start)..end)
-                .anchored(Anchored::Yes);
-            if !gate.may_match(&input) {
-                return;
-            }
-        }
-        if let Some(gate) = &m.keyword_end_gate {
-            let start = kw_end
-                .saturating_sub(rule.max_len as u64)
-                .max(win.seg_start);
-            let input = Input::new(win.buf).span(rel(start.max(win.buf_abs))..rel(kw_end));
-            if !gate.may_end_at(&input) {
-                return;
-            }
+        let segment = rel(win.seg_start.max(win.buf_abs))..rel(win.end);
+        if !m
+            .keyword_gates
+            .may_match(win.buf, rel(kw_start)..rel(kw_end), segment, rule.max_len)
+        {
+            return; // no match has its keyword here
         }
         let (mut from, to) = if anchored {
             (kw_start, (kw_start + rule.max_len as u64).min(win.end))
@@ -214,8 +202,6 @@ impl Work {
                 from = from.max((t + 1).saturating_sub(rule.max_len as u64));
             }
         }
-        // A lazy engine compiles the rule, and this scanner sizes its scratch, on first use.
-        let m = rule.matcher();
         let cache = &mut self.caches[ri];
         if cache.is_none() {
             *cache = Some(m.cache());
@@ -225,7 +211,7 @@ impl Work {
         stats.searched += to.saturating_sub(from);
         while from < to {
             let input = Input::new(win.buf)
-                .span((from - win.buf_abs) as usize..(to - win.buf_abs) as usize)
+                .span(rel(from)..rel(to))
                 .anchored(if anchored {
                     Anchored::Yes
                 } else {
