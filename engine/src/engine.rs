@@ -410,25 +410,35 @@ impl EngineBuilder {
 }
 
 /// Compiles the embedded rules, in order, on up to `threads` threads (see
-/// [`EngineBuilder::build_threads`]): each thread takes every `threads`-th rule, and the results
-/// are put back in rule order, so the first error is the one a single thread would report.
+/// [`EngineBuilder::build_threads`]); the results are in rule order, so the first error is the
+/// one a single thread would report.
 fn compile_embedded(
     sources: Vec<(RuleSyntax, Option<Facts>)>,
     options: &CompileOptions,
     threads: usize,
 ) -> Vec<Result<CompiledRule, BuildError>> {
-    if threads <= 1 || cfg!(target_arch = "wasm32") || sources.len() < 2 * threads {
-        return sources
-            .into_iter()
-            .map(|(r, f)| compile_rule(r, f, options))
-            .collect();
+    map_on_threads(sources, threads, |(r, f)| compile_rule(r, f, options))
+}
+
+/// `items.map(f)`, in order, on up to `threads` scoped threads that live only for this call:
+/// each takes every `threads`-th item (at most one thread per item). One thread, and wasm,
+/// map on the calling thread.
+pub(crate) fn map_on_threads<T: Send, R: Send>(
+    items: Vec<T>,
+    threads: usize,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.min(items.len());
+    if threads <= 1 || cfg!(target_arch = "wasm32") {
+        return items.into_iter().map(f).collect();
     }
-    let n = sources.len();
-    let mut shares: Vec<Vec<_>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, s) in sources.into_iter().enumerate() {
-        shares[i % threads].push((i, s));
+    let n = items.len();
+    let mut shares: Vec<Vec<(usize, T)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, item) in items.into_iter().enumerate() {
+        shares[i % threads].push((i, item));
     }
-    let mut out: Vec<Option<Result<CompiledRule, BuildError>>> = (0..n).map(|_| None).collect();
+    let mut out: Vec<Option<R>> = (0..n).map(|_| None).collect();
+    let f = &f;
     std::thread::scope(|scope| {
         let workers: Vec<_> = shares
             .into_iter()
@@ -436,20 +446,20 @@ fn compile_embedded(
                 scope.spawn(move || {
                     share
                         .into_iter()
-                        .map(|(i, (r, f))| (i, compile_rule(r, f, options)))
+                        .map(|(i, item)| (i, f(item)))
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
         for w in workers {
             let done = w.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            for (i, c) in done {
-                out[i] = Some(c);
+            for (i, r) in done {
+                out[i] = Some(r);
             }
         }
     });
     out.into_iter()
-        .map(|c| c.expect("every rule was given to a thread"))
+        .map(|r| r.expect("every item was given to a thread"))
         .collect()
 }
 

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use regex_automata::{Anchored, Input};
 
 use crate::compile::CompiledRule;
+use crate::engine::map_on_threads;
 use crate::gate::{Gate, Limits};
 
 /// Size caps of a shared gate. The default set's two large ones (the `secret` and `password`
@@ -112,21 +113,8 @@ impl SharedGates {
     /// Builds every group's gate now, on up to `threads` threads (an eager engine: scanning
     /// then compiles nothing; the default set's two large groups take 3-4 ms each).
     pub fn build_all(&self, rules: &[CompiledRule], threads: usize) {
-        let threads = threads.min(self.groups.len());
-        if threads <= 1 || cfg!(target_arch = "wasm32") {
-            for g in &self.groups {
-                g.built(rules);
-            }
-            return;
-        }
-        std::thread::scope(|scope| {
-            for t in 0..threads {
-                scope.spawn(move || {
-                    for g in self.groups.iter().skip(t).step_by(threads) {
-                        g.built(rules);
-                    }
-                });
-            }
+        map_on_threads(self.groups.iter().collect(), threads, |g| {
+            g.built(rules);
         });
     }
 
