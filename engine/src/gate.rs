@@ -47,8 +47,9 @@ const WINDOW_GATE_DETERMINIZE_LIMIT: usize = 64 << 10;
 /// spends hundreds per byte on rules with many alternatives and counted repetitions.
 pub(crate) struct Gate {
     dfa: dense::DFA<Vec<u32>>,
-    /// What the DFA was built from, kept for anchored gates: the anchored rules that open at
-    /// one keyword share a gate built from all of theirs (see [`crate::shared_gate`]).
+    /// What the DFA was built from, kept for generic anchored rules' gates: the generic rules
+    /// that open at one keyword share a gate built from all of theirs (see
+    /// [`crate::shared_gate`]).
     pattern: Option<Hir>,
     /// Set when the DFA is the whole regex with its final repetition cut to its minimum: then
     /// the gate is exact and gives the match's bounds (see [`Tail`]).
@@ -174,14 +175,23 @@ const GENERIC_ANCHORED_LIMITS: Limits = Limits {
 };
 
 impl Gate {
+    /// The gate of a rule with regex `hir`: the first of the patterns below whose DFA fits its
+    /// limits. Only a generic anchored rule's gate keeps its pattern: those are the rules
+    /// [`crate::shared_gate`] groups.
     pub(crate) fn build(hir: &Hir, kind: GateKind, secret_group: usize) -> Option<Gate> {
+        let keep_pattern = kind == (GateKind::Anchored { generic: true });
         // Unanchored DFAs grow fastest: their gates keep shorter parts.
         let (start, parts, limits) = match kind {
             GateKind::None => return None,
             GateKind::Window { .. } => (StartKind::Unanchored, &GATE_PARTS[1..], WINDOW_LIMITS),
             GateKind::Anchored { .. } => (StartKind::Anchored, &GATE_PARTS[..], ANCHORED_LIMITS),
         };
-        let attempt = |h: &Hir, limits| Gate::build_dfa(h, start, limits);
+        let attempt = |h: &Hir, limits| {
+            Gate::build_dfa(h, start, limits).map(|g| Gate {
+                pattern: keep_pattern.then(|| h.clone()),
+                ..g
+            })
+        };
         // An exact gate that also gives the match's bounds, when the regex ends in a way that
         // allows it and what precedes its final repetition is short (longer ones, with
         // `[^\r\n]{0,200}` or `\s{0,1000}` in them, exceed the size limits after 1-3 ms).
@@ -278,11 +288,10 @@ impl Gate {
             )
             .build_from_nfa(&nfa)
             .ok()?;
-        let pattern = (start == StartKind::Anchored && !reverse).then(|| prefix.clone());
         Some(Gate {
             dfa,
             tail: None,
-            pattern,
+            pattern: None,
         })
     }
 
@@ -290,7 +299,7 @@ impl Gate {
     /// the alternation of their patterns, relaxed further (a superset of each; counting
     /// repetitions of several patterns at once multiplies their states: the five
     /// `generic-secret` forms took 10 ms to determinize as they are, 3 ms relaxed, and reject
-    /// the same occurrences in the bench corpora). `None` when one of them is not anchored or
+    /// the same occurrences in the bench corpora). `None` when one of them kept no pattern or
     /// the DFA exceeds `limits`.
     pub fn union(gates: &[&Gate], limits: Limits) -> Option<Gate> {
         let patterns = gates
