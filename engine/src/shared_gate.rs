@@ -26,7 +26,6 @@ const SHARED_LIMITS: Limits = Limits {
 };
 
 /// The shared gates of an engine, by keyword (prefilter pattern).
-#[derive(Default)]
 pub(crate) struct SharedGates {
     /// Per keyword: its group, when it selects two or more generic rules with anchored gates.
     by_keyword: Vec<Option<u32>>,
