@@ -727,6 +727,13 @@ impl Scanner {
             self.seg_start,
         );
         let work = &mut self.work;
+        let window = Window {
+            buf,
+            buf_abs,
+            seg_start,
+            nested: false,
+            end,
+        };
         inner
             .prefilter
             .for_each(buf, lo_rel, hi_rel, &mut self.occurrences, |m| {
@@ -749,13 +756,6 @@ impl Scanner {
                     if rejected.next_if_eq(&&ri).is_some() {
                         continue; // no match here: this rule's gate is part of the shared one
                     }
-                    let window = Window {
-                        buf,
-                        buf_abs,
-                        seg_start,
-                        nested: false,
-                        end,
-                    };
                     work.confirm(
                         &window,
                         &inner.rules[ri as usize],
