@@ -20,18 +20,15 @@ const BASE64_BLOCK: usize = 16;
 /// Bytes of context decoded on each side of an escape sequence.
 pub(crate) const ESCAPE_RADIUS: usize = 256;
 
-/// Which bytes may appear in a base64 run (standard and URL-safe alphabets).
+/// Which bytes may appear in a base64 run (standard and URL-safe alphabets). Not `=`: padding
+/// only ends a run (the scanner takes up to two after it), and in `data=…`, `?token=…` it is
+/// the separator before the value, so a run must not reach back over it.
 pub(crate) static BASE64_BYTE: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric()
-            || c == b'+'
-            || c == b'/'
-            || c == b'-'
-            || c == b'_'
-            || c == b'=';
+        t[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'-' || c == b'_';
         b += 1;
     }
     t

@@ -805,9 +805,15 @@ impl Scanner {
             while e < stop && b64(self.buf[e]) {
                 e += 1;
             }
+            // Up to two `=` of padding end the run. (`max_run` leaves room for them: the
+            // bytes up to `stop` are in the buffer.)
+            let mut padded = e;
+            while padded < stop && padded < e + 2 && self.buf[padded] == b'=' {
+                padded += 1;
+            }
             if (lo..hi).contains(&s)
                 && (MIN_BASE64_RUN..=max_run).contains(&(e - s))
-                && self.work.decoded.base64(&self.buf[s..e])
+                && self.work.decoded.base64(&self.buf[s..padded])
             {
                 self.scan_decoded(self.buf_abs + s as u64);
             }

@@ -268,6 +268,27 @@ fn encoded_secrets_are_found_at_their_encoded_span() {
         found[0].1 >= start && found[0].2 <= start + b64.len() as u64,
         "span inside the encoded run: {found:?}"
     );
+    // ... also right after `=` (an env assignment, a query string, a logged form field), with
+    // and without padding: `=` separates the name from the value, it does not join them.
+    for encoded in [
+        b64.clone(),
+        base64::engine::general_purpose::STANDARD.encode(format!("u:{secret}")),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("user:{secret}!")),
+    ] {
+        for text in [
+            format!("CREDS={encoded}\n"),
+            format!("GET /hook?payload={encoded}&x=1 200\n"),
+            format!("level=info auth={encoded} status=ok\n"),
+        ] {
+            let found = spans(&text);
+            let start = text.find(&encoded).unwrap() as u64;
+            assert_eq!(found.len(), 1, "{text:?}: {found:?}");
+            assert!(
+                found[0].1 >= start && found[0].2 <= start + encoded.len() as u64,
+                "{text:?}: span inside the encoded run: {found:?}"
+            );
+        }
+    }
 
     // JSON / JavaScript escapes
     let escaped = secret.replace('t', "\\u0074");
