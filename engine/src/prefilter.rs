@@ -205,6 +205,15 @@ fn byte_commonness(b: u8) -> u32 {
     }
 }
 
+/// How many of the keywords in `sorted` (lowercase, sorted) start with `prefix`.
+fn sharing_prefix(sorted: &[&[u8]], prefix: &[u8]) -> u32 {
+    let from = sorted.partition_point(|k| *k < prefix);
+    sorted[from..]
+        .iter()
+        .take_while(|k| k.starts_with(prefix))
+        .count() as u32
+}
+
 /// The most frequent letter trigrams of English text (the usual published top 50), which
 /// identifiers, log messages and prose repeat everywhere (`ion` in `session`, `region`,
 /// `action`).
@@ -216,10 +225,47 @@ const COMMON_TRIGRAMS: [&[u8; 3]; 50] = [
     b"iti", b"rat",
 ];
 
+/// Words that code, logs and markup repeat everywhere: keywords, common identifiers and log
+/// field names. A gram inside one (`user` of `net user`, `chec` of `checkout_`) is hit far
+/// more often than its letters suggest.
+#[rustfmt::skip]
+const COMMON_WORDS: [&str; 88] = [
+    "this", "that", "with", "from", "return", "function", "true", "false", "null", "none", "self",
+    "user", "name", "type", "data", "value", "string", "http", "info", "error", "warn", "debug",
+    "request", "response", "status", "time", "date", "path", "file", "test", "check", "checkout",
+    "order", "event", "message", "session", "config", "default", "public", "static", "class",
+    "import", "export", "const", "void", "case", "else", "while", "break", "object", "array",
+    "list", "index", "length", "count", "size", "text", "html", "body", "content", "client",
+    "server", "host", "port", "service", "system", "update", "create", "delete", "version",
+    "duration_ms", "latency_ms", "elapsed_ms", "request_id", "user_agent", "module", "window",
+    "document", "result", "params", "query", "header", "method", "level", "timestamp", "mozilla",
+    "number", "match",
+];
+
+/// The folded 4-byte grams of [`COMMON_WORDS`], sorted.
+fn common_word_grams() -> Vec<u32> {
+    let mut grams: Vec<u32> = COMMON_WORDS
+        .iter()
+        .flat_map(|w| w.as_bytes().windows(4).map(gram_of))
+        .collect();
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
 /// Estimated frequency of a gram in text: the product of its bytes' commonness, times 8 for
-/// each common trigram in it.
-fn gram_rarity(g: &[u8]) -> u32 {
-    let bytes: u32 = g.iter().map(|&b| byte_commonness(b)).product();
+/// each common trigram in it, times 64 inside a common word (`common_words`: the sorted
+/// [`common_word_grams`]).
+fn gram_rarity(g: &[u8], common_words: &[u32]) -> u64 {
+    let word = if common_words.binary_search(&gram_of(g)).is_ok() {
+        64
+    } else {
+        1
+    };
+    let bytes: u64 = word
+        * g.iter()
+            .map(|&b| u64::from(byte_commonness(b)))
+            .product::<u64>();
     let common = g
         .windows(3)
         .filter(|t| {
@@ -245,9 +291,13 @@ impl Prefilter {
             .iter()
             .map(|k| k.as_bytes().to_ascii_lowercase().into_boxed_slice())
             .collect();
-        // Choose each keyword's gram: the rarest, penalising grams other keywords already use
-        // (a shared gram means one hit checks several keywords). Keywords with the fewest
+        // Choose each keyword's gram: the rarest, penalising grams that several other keywords
+        // already use and grams inside a stem other keywords share. Keywords with the fewest
         // choices pick first.
+        let common = common_word_grams();
+        let mut sorted: Vec<&[u8]> = keywords.iter().map(|k| &k[..]).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
         let mut order: Vec<usize> = (0..keywords.len()).collect();
         order.sort_by_key(|&i| (keywords[i].len(), i));
         let mut used: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
@@ -283,8 +333,17 @@ impl Prefilter {
                     let offset = (0..=n - 4)
                         .min_by_key(|&j| {
                             let g = &k[j..j + 4];
-                            let reuse = used.get(&gram_of(g)).copied().unwrap_or(0);
-                            (gram_rarity(g) * (1 + reuse), j)
+                            // Sharing a gram with a keyword or two costs no extra hits (one
+                            // hit checks both); with more, every hit compares them all.
+                            let reuse = match used.get(&gram_of(g)).copied().unwrap_or(0) {
+                                n @ 3.. => 1 + n,
+                                _ => 1,
+                            };
+                            // A gram inside a prefix other keywords share (`checkout` of
+                            // `checkout_`, `checkout.`, `checkoutapi`) is hit wherever that
+                            // stem is, once for each of them that picks a gram there.
+                            let stem = sharing_prefix(&sorted, &k[..j + 4]);
+                            (gram_rarity(g, &common) * u64::from(reuse * stem), j)
                         })
                         .unwrap_or(0);
                     let g = gram_of(&k[offset..offset + 4]);
