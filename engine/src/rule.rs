@@ -1,8 +1,8 @@
 //! Rules as written: the TOML shape, parsed with serde.
 //!
 //! A rule file holds `[[rules]]` tables. This module only describes and parses them; turning
-//! them into matchers is [`crate::compile`]'s job. The format is documented field by field in
-//! `rulesets/README.md`.
+//! them into matchers is the private `compile` module's job. The format is documented field
+//! by field in `rulesets/README.md`.
 
 use crate::error::{BuildError, BuildErrorKind};
 
