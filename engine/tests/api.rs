@@ -338,3 +338,23 @@ fn a_placeholder_after_a_public_prefix_is_not_a_secret() {
         1
     );
 }
+
+#[test]
+fn a_workos_key_is_not_reported_as_a_stripe_key() {
+    // WorkOS keys share Stripe's `sk_live_`/`sk_test_` prefixes; their body is the base64 of
+    // `key_<ULID>,<secret>`. Built from parts: no whole key-shaped literal in the repository.
+    let engine = Engine::with_default_rules().unwrap();
+    let body = concat!(
+        "a2V5XzAxUjc3OVlTVjUwSEJBOVBYQldIQ1YyTTY4",
+        "LFdDTjl6bU9OdmRZT0dzajJ1RzFXY3A0amU"
+    );
+    for mode in ["live", "test"] {
+        let text = format!("WORKOS_API_KEY=sk_{mode}_{body}\n");
+        let rules: Vec<String> = engine
+            .scan(text.as_bytes())
+            .into_iter()
+            .map(|f| f.rule_id)
+            .collect();
+        assert_eq!(rules, vec!["workos-api-key".to_string()], "{text}");
+    }
+}
