@@ -71,13 +71,15 @@ impl Decoded {
         self.len += 1;
     }
 
-    /// Decodes a base64 run (standard or URL-safe, padding optional). Returns false when the
-    /// run is not valid base64 or decodes to binary data (over a tenth of its bytes neither
-    /// printable ASCII nor whitespace), where no textual secret can hide.
+    /// Decodes a base64 run (standard or URL-safe, padding optional): [`BASE64_BYTE`]s then at
+    /// most the padding, as the scanner cuts runs. Returns false when the run is not valid
+    /// base64 or decodes to binary data (over a tenth of its bytes neither printable ASCII nor
+    /// whitespace), where no textual secret can hide.
     pub(crate) fn base64(&mut self, run: &[u8]) -> bool {
         self.len = 0;
         let body = &run[..run.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1)];
-        if body.len() > MAX_BASE64_RUN || body.len() < MIN_BASE64_RUN || body.contains(&b'=') {
+        debug_assert!(!body.contains(&b'='), "a run holds `=` only as padding");
+        if body.len() > MAX_BASE64_RUN || body.len() < MIN_BASE64_RUN {
             return false;
         }
         // A run holding `-` or `_` is not standard base64; one holding `+` or `/` is not
