@@ -92,6 +92,10 @@ fn rule_static(out: &mut String, r: &RuleSyntax, file: &str) {
         Some(f) => format!("Some(&{f:?})"),
         None => "None".into(),
     };
+    let guard = match &facts.guard {
+        Some(g) => format!("Some({g:?})"),
+        None => "None".into(),
+    };
     // `{:?}` of a str is a valid Rust string literal; of an f64, a valid float literal.
     let _ = writeln!(
         out,
@@ -99,7 +103,7 @@ fn rule_static(out: &mut String, r: &RuleSyntax, file: &str) {
          secret_group: {:?}, keywords: {}, entropy: {:?}, validator: {:?}, kind: Kind::{kind}, \
          keep_prefix: {}, tags: {}, allow_regexes: {}, allow_target: AllowTarget::{target}, \
          stopwords: {}, allow_placeholders: {}, examples: {}, negative_examples: {}, \
-         overlaps: {}, groups: {}, max_len: {:?}, anchors: {anchors}, follow: {follow} }},",
+         overlaps: {}, groups: {}, max_len: {:?}, anchors: {anchors}, follow: {follow}, guard: {guard} }},",
         r.id,
         r.description,
         r.provider,

@@ -31,6 +31,8 @@ pub(crate) struct StaticRule {
     pub anchors: Option<&'static [bool]>,
     /// [`Facts::follow`].
     pub follow: Option<&'static [ByteSet]>,
+    /// [`Facts::guard`].
+    pub guard: Option<ByteSet>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/default_rules.rs"));
@@ -81,6 +83,7 @@ impl StaticRule {
             max_len: self.max_len,
             anchors: self.anchors.map(<[bool]>::to_vec),
             follow: self.follow.map(<[ByteSet]>::to_vec),
+            guard: self.guard,
         }
     }
 }

@@ -71,6 +71,10 @@ pub(crate) struct CompiledRule {
     /// For each keyword, the bytes a match can have right after it (see
     /// [`regex_facts::follow_bytes`]); `None`: any.
     pub follow: Option<Vec<ByteSet>>,
+    /// The bytes that may come right before a flagged keyword's occurrence, besides a line
+    /// start, when the regex opens with such a guard (see [`regex_facts::split_guard`]): the
+    /// compiled regex is then the rest, run anchored at the keyword.
+    pub guard: Option<ByteSet>,
     /// Which [`Gate`] the matcher gets (see [`wants_gate`]).
     gated: GateKind,
     /// The compiled regexes: set at build in an eager engine, else on first use.
@@ -147,6 +151,7 @@ impl CompiledRule {
                 self.gated,
                 self.secret_group,
                 &self.keywords,
+                self.guard.is_some(),
             )
             .unwrap_or_else(|e| panic!("embedded rule failed to compile: {e}"))
         })
@@ -154,7 +159,8 @@ impl CompiledRule {
 }
 
 impl Matcher {
-    /// Compiles rule `id`'s regex (from `hir` when already parsed), allowlist and stopwords.
+    /// Compiles rule `id`'s regex (from `hir` when already parsed; only its rest after the
+    /// guard when `guarded`), allowlist and stopwords.
     fn compile(
         id: &str,
         source: &Patterns,
@@ -162,6 +168,7 @@ impl Matcher {
         gated: GateKind,
         secret_group: usize,
         keywords: &[String],
+        guarded: bool,
     ) -> Result<Matcher, BuildError> {
         let Patterns {
             regex,
@@ -171,6 +178,14 @@ impl Matcher {
         let hir = match hir {
             Some(h) => h,
             None => parse_regex(id, "regex", regex)?,
+        };
+        let hir = match guarded {
+            true => {
+                regex_facts::split_guard(&hir)
+                    .expect("a guarded rule's regex opens with its guard")
+                    .1
+            }
+            false => hir,
         };
         let regex = build_regex(id, "regex", &hir)?;
         let gate = Gate::build(&hir, gated, secret_group);
@@ -396,7 +411,8 @@ pub(crate) fn compile_rule(
     let patterns = if lazy {
         Some(source)
     } else {
-        let m = Matcher::compile(id, &source, hir, gated, secret_group, &keywords)?;
+        let guarded = facts.guard.is_some();
+        let m = Matcher::compile(id, &source, hir, gated, secret_group, &keywords, guarded)?;
         let _ = matcher.set(m);
         None
     };
@@ -426,6 +442,7 @@ pub(crate) fn compile_rule(
         warm_up,
         anchors: facts.anchors,
         follow: facts.follow,
+        guard: facts.guard,
         gated,
         matcher,
         patterns,

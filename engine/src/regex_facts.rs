@@ -7,7 +7,7 @@
 //! compiles a regex only when one of its keywords first occurs.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, Look};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// Longest regex accepted, in bytes.
 pub(crate) const MAX_REGEX_LEN: usize = 16 * 1024;
@@ -68,6 +68,9 @@ pub(crate) struct Facts {
     pub anchors: Option<Vec<bool>>,
     /// See [`follow_bytes`].
     pub follow: Option<Vec<ByteSet>>,
+    /// See [`split_guard`]: `Some` when the regex opens with a guard and its rest is anchored
+    /// at the keywords (`anchors` and `follow` are then the rest's).
+    pub guard: Option<ByteSet>,
 }
 
 /// A set of bytes: bit `b % 64` of word `b / 64`.
@@ -78,14 +81,23 @@ pub(crate) const ANY_BYTE: ByteSet = [u64::MAX; 4];
 
 /// The facts of a parsed regex whose rule has these (lowercased) keywords.
 pub(crate) fn facts(hir: &Hir, keywords: &[String]) -> Facts {
-    let anchors = anchor_keywords(hir, keywords);
+    let split = split_guard(hir);
+    let (guard, anchors, searched) = match split
+        .as_ref()
+        .and_then(|(set, rest)| Some((*set, anchor_keywords(rest, keywords)?, rest)))
+    {
+        Some((set, anchors, rest)) => (Some(set), Some(anchors), rest),
+        None => (None, anchor_keywords(hir, keywords), hir),
+    };
     Facts {
         groups: hir.properties().explicit_captures_len() + 1,
+        // The whole regex's: a guarded match is one byte longer than its rest's.
         max_len: hir.properties().maximum_len(),
         follow: anchors
             .as_deref()
-            .and_then(|a| follow_bytes(hir, keywords, a)),
+            .and_then(|a| follow_bytes(searched, keywords, a)),
         anchors,
+        guard,
     }
 }
 
@@ -97,6 +109,7 @@ pub(crate) fn facts(hir: &Hir, keywords: &[String]) -> Facts {
 /// them matters here); when the set would be larger, the answer is `None` and the rule
 /// falls back to searching the keyword's window.
 pub(crate) fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool>> {
+    let hir = &fold_case_pairs(hir);
     let mut ex = Extractor::new();
     ex.kind(ExtractKind::Prefix)
         .limit_class(2)
@@ -123,6 +136,76 @@ pub(crate) fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool
         }
     }
     Some(flags)
+}
+
+/// The regex with each class of one ASCII letter in both cases (`[Ii]`, what `(?i)` makes of
+/// a letter) replaced by the lowercase letter. Keywords match without regard to case, so this
+/// is all [`anchor_keywords`] needs, and it keeps the literal set small: `(?i:cloud[_-]?api)`
+/// is 3 literals instead of 768, which would have been cut short of the keyword.
+fn fold_case_pairs(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(Class::Bytes(c)) => match c.ranges() {
+            [a, b]
+                if a.start() == a.end()
+                    && b.start() == b.end()
+                    && a.start().is_ascii_uppercase()
+                    && b.start() == a.start().to_ascii_lowercase() =>
+            {
+                Hir::literal([b.start()])
+            }
+            _ => hir.clone(),
+        },
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(fold_case_pairs).collect()),
+        HirKind::Alternation(alts) => Hir::alternation(alts.iter().map(fold_case_pairs).collect()),
+        HirKind::Repetition(r) => Hir::repetition(regex_syntax::hir::Repetition {
+            sub: Box::new(fold_case_pairs(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(regex_syntax::hir::Capture {
+            sub: Box::new(fold_case_pairs(&c.sub)),
+            ..c.clone()
+        }),
+        _ => hir.clone(),
+    }
+}
+
+/// Splits a leading guard off a regex: `(?:^|[^A-Za-z0-9])rest` (either order) becomes the
+/// guard's byte class and `rest`.
+///
+/// 230 provider rules open with such a guard so that their name is not the tail of a longer
+/// word. The class keeps the literal extractor from seeing the keywords behind it, so those
+/// rules searched a window around each keyword occurrence, unanchored, where the rest alone
+/// runs anchored at the keyword: the scanner checks the byte before the keyword instead (see
+/// `Work::confirm`). A match of the whole regex is the guard byte (or the empty line start)
+/// followed by a match of `rest`, so both find the same secrets.
+pub(crate) fn split_guard(hir: &Hir) -> Option<(ByteSet, Hir)> {
+    let HirKind::Concat(parts) = hir.kind() else {
+        return None;
+    };
+    let (first, rest) = parts.split_first()?;
+    let HirKind::Alternation(alts) = first.kind() else {
+        return None;
+    };
+    let (mut line_start, mut set) = (false, None);
+    for alt in alts {
+        match alt.kind() {
+            HirKind::Look(Look::StartCRLF) => line_start = true,
+            HirKind::Class(Class::Bytes(c)) if set.is_none() => {
+                let mut s = [0u64; 4];
+                for r in c.ranges() {
+                    for b in r.start()..=r.end() {
+                        s[usize::from(b / 64)] |= 1 << (b % 64);
+                    }
+                }
+                set = Some(s);
+            }
+            _ => return None,
+        }
+    }
+    if !line_start || rest.is_empty() {
+        return None;
+    }
+    Some((set?, Hir::concat(rest.to_vec())))
 }
 
 /// For each keyword, the bytes a match can have right after it, when the keyword starts every
@@ -184,6 +267,51 @@ mod tests {
                 .collect()
         };
         Some(sets.into_iter().map(bytes).collect())
+    }
+
+    fn kws(k: &[&str]) -> Vec<String> {
+        k.iter().map(|k| k.to_string()).collect()
+    }
+
+    #[test]
+    fn a_leading_guard_is_split_off_when_keywords_start_the_rest() {
+        let f = facts(
+            &parse(r"(?:^|[^A-Za-z0-9])(?i:cloud[_-]?api[_-]?key)=([a-z]{8})").unwrap(),
+            &kws(&["cloud_api", "cloud-api", "cloudapi"]),
+        );
+        assert_eq!(f.anchors, Some(vec![true, true, true]));
+        let guard = f.guard.expect("guarded");
+        let has = |b: u8| guard[usize::from(b / 64)] >> (b % 64) & 1 != 0;
+        assert!(has(b'_') && has(b' ') && has(b'\n') && !has(b'a') && !has(b'7'));
+        // The class may come first; the groups and longest match are the whole regex's.
+        let f = facts(&parse(r"(?:[^a-z]|^)abc(d)").unwrap(), &kws(&["abc"]));
+        assert!(f.guard.is_some());
+        assert_eq!((f.groups, f.max_len), (2, Some(5)));
+        // Not a guard: no line start, or the rest does not start with a keyword.
+        for (re, k) in [(r"[^a-z]abc", "abc"), (r"(?:^|[^a-z])abc", "abd")] {
+            let f = facts(&parse(re).unwrap(), &kws(&[k]));
+            assert_eq!((f.guard, f.anchors), (None, None), "{re}");
+        }
+    }
+
+    #[test]
+    fn case_insensitive_prefixes_do_not_hide_their_keywords() {
+        // 8 x 3 x 8 x 3 x 8 case variants: too many literals to list whole, had the
+        // letters' cases not been folded first.
+        let f = facts(
+            &parse(r"(?i:cloud[_-]?(?:iam[_-]?)?api[_-]?key)=x").unwrap(),
+            &kws(&[
+                "cloud_api",
+                "cloud-api",
+                "cloudapi",
+                "cloud_iam",
+                "cloud-iam",
+                "cloudiam",
+            ]),
+        );
+        assert_eq!(f.anchors, Some(vec![true; 6]));
+        let f = facts(&parse(r"(?i:cloud_api)=x").unwrap(), &kws(&["cloud-api"]));
+        assert_eq!(f.anchors, None);
     }
 
     #[test]

@@ -28,6 +28,7 @@ use crate::entropy::shannon;
 use crate::finding::Finding;
 use crate::gate::Gate;
 use crate::placeholder::{is_generic_value_noise, is_placeholder};
+use crate::regex_facts::ByteSet;
 use crate::rule::{AllowTarget, Kind};
 use crate::sink::Sink;
 
@@ -141,6 +142,29 @@ impl LineCursor {
     }
 }
 
+/// Where a guarded rule's match that goes on with the keyword at `kw_start` starts, if it can
+/// (see [`crate::regex_facts::split_guard`]), at or after `from`: at the byte before the
+/// keyword when that byte is in the guard and inside the segment (the leftmost start, as the
+/// whole regex would find it), else at the keyword when it starts a line. The buffer's first
+/// byte counts as a line start, as it does for `^` in the regex searches.
+fn guard_start(win: &Window<'_>, guard: &ByteSet, kw_start: u64, from: u64) -> Option<u64> {
+    if kw_start < from {
+        return None;
+    }
+    if kw_start == win.buf_abs {
+        return Some(kw_start);
+    }
+    let before = win.buf[(kw_start - 1 - win.buf_abs) as usize];
+    let in_guard = guard[usize::from(before / 64)] >> (before % 64) & 1 != 0;
+    if in_guard && kw_start > from.max(win.seg_start) {
+        Some(kw_start - 1)
+    } else if before == b'\n' || before == b'\r' {
+        Some(kw_start)
+    } else {
+        None
+    }
+}
+
 /// The buffer as a keyword's window sees it.
 struct Window<'a> {
     buf: &'a [u8],
@@ -184,7 +208,15 @@ impl Work {
             )
         };
         let next = self.cursor(ri, win.nested);
-        if anchored && from < next {
+        // Where an anchored match starts: at the keyword, or at the guard byte before it.
+        let mut match_start = kw_start;
+        if let Some(guard) = &rule.guard {
+            match guard_start(win, guard, kw_start, next) {
+                Some(s) => match_start = s,
+                None => return, // no guard here, or it is inside the rule's previous match
+            }
+        }
+        if anchored && match_start < next {
             return; // inside the rule's previous match
         }
         from = from.max(next);
@@ -224,6 +256,8 @@ impl Work {
                 return;
             };
             let (ms, me) = hit.whole;
+            // The regex ran from the keyword on: the guard byte is part of the match.
+            let ms = ms - (kw_start - match_start) as usize;
             self.stats[ri].matches += 1;
             let abs = |rel: usize| win.buf_abs + rel as u64;
             from = if me > ms { abs(me) } else { abs(ms) + 1 };

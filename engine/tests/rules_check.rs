@@ -161,3 +161,67 @@ fn ids_are_unique_kebab_case_and_descriptions_non_empty() {
     }
     assert_no_problems(&problems);
 }
+
+/// The engine runs a rule's regex anchored at a keyword, or only its rest after a leading
+/// guard such as `(?:^|[^A-Za-z0-9])` (checking the byte before the keyword itself), or over
+/// a window: each finding must still be a match of the whole regex as written, run over the
+/// whole input, with the same match and secret spans. Checked for every default rule on its
+/// examples in contexts that test a guard: line starts (LF, CRLF), a name glued to a word,
+/// an underscore or a space before it, and two in a row.
+#[test]
+fn findings_are_matches_of_the_whole_regex() {
+    use regex_automata::meta;
+    use regex_automata::util::syntax;
+    let contexts = ["{}", "x {}", "x_{}", "xy{}", "a\r\n{}", "a\n{}\n", "{} {}"];
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for r in default_rules() {
+        let re = meta::Builder::new()
+            .syntax(
+                syntax::Config::new()
+                    .unicode(false)
+                    .utf8(false)
+                    .multi_line(true)
+                    .crlf(true),
+            )
+            .build(&r.regex)
+            .expect("default regexes compile");
+        let group = match r.secret_group {
+            Some(g) => g as usize,
+            None if re.captures_len() > 1 => 1,
+            None => 0,
+        };
+        let mut b = Engine::builder();
+        b.default_rules(false).decode(false).add_rules([r.clone()]);
+        let engine = b.build().expect("compiled alone above");
+        for ex in &r.examples {
+            for c in contexts {
+                let text = c.replace("{}", ex);
+                let matches: Vec<_> = re
+                    .captures_iter(text.as_bytes())
+                    .filter_map(|caps| {
+                        let (m, s) = (caps.get_match()?, caps.get_group(group)?);
+                        Some((m.start(), m.end(), s.start, s.end))
+                    })
+                    .collect();
+                for f in engine.scan(text.as_bytes()) {
+                    checked += 1;
+                    let span = (
+                        f.match_start as usize,
+                        f.match_end as usize,
+                        f.start as usize,
+                        f.end as usize,
+                    );
+                    if !matches.contains(&span) {
+                        problems.push(format!(
+                            "{}: finding {span:?} in {text:?} is not a match of the regex {matches:?}",
+                            r.id
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} findings checked");
+    assert_no_problems(&problems);
+}
