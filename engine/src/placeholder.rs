@@ -48,6 +48,10 @@ const MARKERS: &[&[u8]] = &[
     // A counting sequence that documentation writes into token shapes
     // (Slack-style `…-1234-1234-…`); random tokens do not hold it.
     b"1234-1234",
+    // Letters and digits counting up in turn (`a1b2c3d4e5f6…`, `px-api-a1b2c3d4-e5f6-…`):
+    // documentation's stand-in for a random key; a random key holds these 6 bytes with odds
+    // of about one in 10^8.
+    b"a1b2c3",
 ];
 
 /// [`MARKERS`] as one automaton: a value is read once, not once per marker (5,000
@@ -975,10 +979,13 @@ mod tests {
         for p in [
             concat!("xox", "p-1234-1234-1234-9f8e7d"),
             "%NUGET_PASSWORD%",
+            "px-api-a1b2c3d4-e5f6-g7h8-i8j0-k0l3m3n4o0p5",
+            "A1B2C3D4E5F6G7H8I9J0K1L2M3N4O5P6",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
         assert!(!is_placeholder(b"%Kq9vN3x"));
+        assert!(!is_placeholder(b"a1b2x3d4Qm8Vt2LpZc7Rk4Wn9Hs6Jd3F"));
     }
 
     #[test]

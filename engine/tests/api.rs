@@ -165,7 +165,7 @@ tags = ["generic"]
     let mut b = Engine::builder();
     b.default_rules(false).add_toml(toml, "t").unwrap();
     let engine = b.build().unwrap();
-    let vendor = format!("vnd_{}", "a1b2c3d4e5f6g7h8i9j0");
+    let vendor = format!("vnd_{}", "k7q2m9x4v8z3w5r1t6y0");
     let found =
         engine.scan(format!("password = {vendor}\npassword = Zq8vN3pXr5tYw2kL\n").as_bytes());
     let ids: Vec<_> = found.iter().map(|f| (f.rule_id.as_str(), f.line)).collect();
