@@ -34,7 +34,7 @@
 //! Sampling at a stride (testing every `k`-th position) would be cheaper but needs every
 //! keyword to be at least `k + 3` bytes long; the default set has 175 keywords of 2 to 4 bytes.
 
-use crate::regex_facts::{ByteSet, ANY_BYTE};
+use crate::regex_facts::{contains, ByteSet, ANY_BYTE};
 
 /// The table has `2^WORD_BITS` words of 64 bits (64 KiB).
 const WORD_BITS: u32 = 13;
@@ -92,12 +92,6 @@ fn skip(table: &[u64; WORDS], hay: &[u8], mut i: usize, end: usize) -> usize {
         i += 5;
     }
     i
-}
-
-/// Whether `b` is in `set`.
-#[inline(always)]
-fn contains(set: &ByteSet, b: u8) -> bool {
-    set[usize::from(b / 64)] >> (b % 64) & 1 != 0
 }
 
 /// The bits of table word `word_index(g)` for a 3-byte keyword `g` followed by a byte of

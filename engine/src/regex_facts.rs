@@ -79,6 +79,12 @@ pub(crate) type ByteSet = [u64; 4];
 /// Every byte.
 pub(crate) const ANY_BYTE: ByteSet = [u64::MAX; 4];
 
+/// Whether `b` is in `set`.
+#[inline(always)]
+pub(crate) fn contains(set: &ByteSet, b: u8) -> bool {
+    set[usize::from(b / 64)] >> (b % 64) & 1 != 0
+}
+
 /// The facts of a parsed regex whose rule has these (lowercased) keywords.
 pub(crate) fn facts(hir: &Hir, keywords: &[String]) -> Facts {
     let split = split_guard(hir);
@@ -172,10 +178,10 @@ fn fold_case_pairs(hir: &Hir) -> Hir {
 /// Splits a leading guard off a regex: `(?:^|[^A-Za-z0-9])rest` (either order) becomes the
 /// guard's byte class and `rest`.
 ///
-/// 230 provider rules open with such a guard so that their name is not the tail of a longer
-/// word. The class keeps the literal extractor from seeing the keywords behind it, so those
-/// rules searched a window around each keyword occurrence, unanchored, where the rest alone
-/// runs anchored at the keyword: the scanner checks the byte before the keyword instead (see
+/// About 230 provider rules open with such a guard so that their name is not the tail of a
+/// longer word (183 of them with keywords right after it). The class kept the literal
+/// extractor from seeing the keywords behind it, so those rules searched a window around each
+/// keyword occurrence, unanchored, where the rest alone runs anchored at the keyword: the scanner checks the byte before the keyword instead (see
 /// `Work::confirm`). A match of the whole regex is the guard byte (or the empty line start)
 /// followed by a match of `rest`, so both find the same secrets.
 pub(crate) fn split_guard(hir: &Hir) -> Option<(ByteSet, Hir)> {
@@ -281,7 +287,7 @@ mod tests {
         );
         assert_eq!(f.anchors, Some(vec![true, true, true]));
         let guard = f.guard.expect("guarded");
-        let has = |b: u8| guard[usize::from(b / 64)] >> (b % 64) & 1 != 0;
+        let has = |b: u8| contains(&guard, b);
         assert!(has(b'_') && has(b' ') && has(b'\n') && !has(b'a') && !has(b'7'));
         // The class may come first; the groups and longest match are the whole regex's.
         let f = facts(&parse(r"(?:[^a-z]|^)abc(d)").unwrap(), &kws(&["abc"]));

@@ -28,7 +28,7 @@ use crate::entropy::shannon;
 use crate::finding::Finding;
 use crate::gate::Gate;
 use crate::placeholder::{is_generic_value_noise, is_placeholder};
-use crate::regex_facts::ByteSet;
+use crate::regex_facts::{contains, ByteSet};
 use crate::rule::{AllowTarget, Kind};
 use crate::sink::Sink;
 
@@ -155,8 +155,7 @@ fn guard_start(win: &Window<'_>, guard: &ByteSet, kw_start: u64, from: u64) -> O
         return Some(kw_start);
     }
     let before = win.buf[(kw_start - 1 - win.buf_abs) as usize];
-    let in_guard = guard[usize::from(before / 64)] >> (before % 64) & 1 != 0;
-    if in_guard && kw_start > from.max(win.seg_start) {
+    if contains(guard, before) && kw_start > from.max(win.seg_start) {
         Some(kw_start - 1)
     } else if before == b'\n' || before == b'\r' {
         Some(kw_start)
