@@ -115,6 +115,26 @@ pub(crate) fn facts(hir: &Hir, keywords: &[String]) -> Facts {
 /// them matters here); when the set would be larger, the answer is `None` and the rule
 /// falls back to searching the keyword's window.
 pub(crate) fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool>> {
+    let lits = prefix_literals(hir)?;
+    let mut flags = vec![false; keywords.len()];
+    for lit in &lits {
+        let mut any = false;
+        for (i, k) in keywords.iter().enumerate() {
+            if lit.starts_with(k.as_bytes()) {
+                flags[i] = true;
+                any = true;
+            }
+        }
+        if !any {
+            return None;
+        }
+    }
+    Some(flags)
+}
+
+/// The literals every match of `hir` begins with, lowercase, if there are few enough to list
+/// (classes beyond a case pair end a literal: only the part before them is listed).
+fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let hir = &fold_case_pairs(hir);
     let mut ex = Extractor::new();
     ex.kind(ExtractKind::Prefix)
@@ -127,21 +147,11 @@ pub(crate) fn anchor_keywords(hir: &Hir, keywords: &[String]) -> Option<Vec<bool
     if lits.is_empty() {
         return None;
     }
-    let mut flags = vec![false; keywords.len()];
-    for lit in lits {
-        let lower = lit.as_bytes().to_ascii_lowercase();
-        let mut any = false;
-        for (i, k) in keywords.iter().enumerate() {
-            if lower.starts_with(k.as_bytes()) {
-                flags[i] = true;
-                any = true;
-            }
-        }
-        if !any {
-            return None;
-        }
-    }
-    Some(flags)
+    Some(
+        lits.iter()
+            .map(|l| l.as_bytes().to_ascii_lowercase())
+            .collect(),
+    )
 }
 
 /// The regex with each class of one ASCII letter in both cases (`[Ii]`, what `(?i)` makes of
@@ -318,6 +328,48 @@ mod tests {
         assert_eq!(f.anchors, Some(vec![true; 6]));
         let f = facts(&parse(r"(?i:cloud_api)=x").unwrap(), &kws(&["cloud-api"]));
         assert_eq!(f.anchors, None);
+    }
+
+    /// Names appear with hyphens as often as with underscores (`X-Consul-Token`,
+    /// `--google-oauth-client-secret`, YAML keys), and a rule runs only where one of its
+    /// keywords occurs: a regex that accepts `consul[_-]?http[_-]?token` with the keyword
+    /// `consul_http_token` alone never looks at `consul-http-token`. For each name a default
+    /// regex can begin with, hyphenated, one of its keywords must occur in it when one occurs
+    /// in its underscore twin.
+    #[test]
+    fn hyphenated_names_have_keywords_when_their_underscore_twins_do() {
+        let has_keyword = |l: &[u8], keywords: &[String]| {
+            keywords
+                .iter()
+                .any(|k| l.windows(k.len()).any(|w| w == k.as_bytes()))
+        };
+        let mut problems = Vec::new();
+        for r in crate::builtin::default_rules() {
+            let hir = parse(&r.regex).unwrap();
+            let rest = split_guard(&hir).map_or(hir, |(_, rest)| rest);
+            let Some(lits) = prefix_literals(&rest) else {
+                continue;
+            };
+            let keywords: Vec<String> = r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+            let missing: Vec<String> = lits
+                .iter()
+                .filter(|l| l.contains(&b'-') && !l.contains(&b'_'))
+                .filter(|l| {
+                    let twin: Vec<u8> = l
+                        .iter()
+                        .map(|&b| if b == b'-' { b'_' } else { b })
+                        .collect();
+                    !has_keyword(l, &keywords) && has_keyword(&twin, &keywords)
+                })
+                .map(|l| String::from_utf8_lossy(l).trim().to_string())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if !missing.is_empty() {
+                problems.push(format!("{}: no keyword in {missing:?}", r.id));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]
