@@ -21,6 +21,9 @@ use crate::regex_facts::ByteSet;
 
 /// A cut repetition keeps at most this many copies (see [`gate_hir`]).
 const GATE_REPEAT: u32 = 16;
+/// Long repetitions a gate's prefix may make unbounded instead of ending there (see
+/// [`gate_hir_starred`]).
+const GATE_STARS: u32 = 1;
 /// Parts of a regex longer than this are not copied whole into a gate; when the DFA is too
 /// large, the next, smaller limit is tried.
 const GATE_PARTS: [usize; 2] = [64, 16];
@@ -84,24 +87,24 @@ pub(crate) struct Tail {
 /// time (see [`Gate::build`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum GateKind {
-    None,
+    /// Rare keywords: only a cheap gate, the regex's prefix up to its first long part after
+    /// the keyword's name (see [`gate_hir_starred`]), or none when that is not small.
+    Light { anchored: bool },
     /// From each keyword occurrence (the rule is anchored).
-    Anchored {
-        generic: bool,
-    },
+    Anchored { generic: bool },
     /// Over the keyword's window.
-    Window {
-        generic: bool,
-    },
+    Window { generic: bool },
 }
 
 /// Which [`Gate`] a rule gets: rules whose keywords together occur in random data (base64,
 /// hex) as often as one of 3 bytes (`eyj`, `eaa`, `00d`; or Airtable's 35 keywords `pat0` ...
 /// `patz`), and rules that are generic or share a keyword with a generic rule (`token`): the
-/// keywords that occur often in code and data. Other rules' keywords are rare enough that their
-/// PikeVM runs cost less than building gates for them at start-up (0.1-2 ms each; gates for
-/// every rule made the engine's build 3-4x slower, mostly unanchored DFAs for `(?i)` names
-/// such as `api_key`, which is why window searches get gates only for short keywords).
+/// keywords that occur often in code and data, get the full search for a gate. Full gates for
+/// every rule made the engine's build 3-4x slower (0.1-2 ms each, mostly unanchored DFAs for
+/// `(?i)` names such as `api_key`), so other rules get a [`GateKind::Light`] one, which costs
+/// ~0.1 ms: a provider's name is rare in logs, but many are words that code is full of
+/// (`zoom`, `segment`, `circle`, `ghost`: 30-50 occurrences per MiB of real bundles each), and
+/// without a gate each occurrence ran the PikeVM (half the scan time of real bundles).
 pub(crate) fn wants_gate(
     anchored: bool,
     common_names: bool,
@@ -115,7 +118,7 @@ pub(crate) fn wants_gate(
             .iter()
             .any(|k| o.common_keywords.iter().any(|c| k.contains(c.as_str())));
     match (common, anchored) {
-        (false, _) => GateKind::None,
+        (false, anchored) => GateKind::Light { anchored },
         (true, true) => GateKind::Anchored { generic },
         (true, false) => GateKind::Window { generic },
     }
@@ -137,6 +140,12 @@ pub(crate) struct Limits {
     pub determinize: usize,
 }
 
+/// A [`GateKind::Light`] gate's parts (see [`gate_hir`]), tried in turn, and size caps.
+const LIGHT_PARTS: [usize; 2] = [16, 8];
+const LIGHT_LIMITS: Limits = Limits {
+    dfa: 16 << 10,
+    determinize: 32 << 10,
+};
 const ANCHORED_LIMITS: Limits = Limits {
     dfa: GATE_DFA_LIMIT,
     determinize: GATE_DETERMINIZE_LIMIT,
@@ -192,7 +201,16 @@ impl Gate {
         let keep_pattern = kind == (GateKind::Anchored { generic: true });
         // Unanchored DFAs grow fastest: their gates keep shorter parts.
         let (start, parts, limits) = match kind {
-            GateKind::None => return None,
+            GateKind::Light { anchored } => {
+                let start = match anchored {
+                    true => StartKind::Anchored,
+                    false => StartKind::Unanchored,
+                };
+                return LIGHT_PARTS.iter().find_map(|&part| {
+                    let prefix = gate_hir_starred(hir, part, GATE_STARS);
+                    Gate::build_dfa(&prefix, start, LIGHT_LIMITS)
+                });
+            }
             GateKind::Window { .. } => (StartKind::Unanchored, &GATE_PARTS[1..], WINDOW_LIMITS),
             GateKind::Anchored { generic: true } => {
                 (StartKind::Anchored, &GATE_PARTS[..], ANCHORED_LIMITS)
@@ -272,9 +290,14 @@ impl Gate {
         if let Some(gate) = group.and_then(|g| attempt(&gate_hir(g, GATE_PARTS[1]), limits)) {
             return Some(gate);
         }
-        parts
-            .iter()
-            .find_map(|&part| attempt(&gate_hir(hir, part), limits))
+        parts.iter().find_map(|&part| {
+            let cut = gate_hir(hir, part);
+            let starred = gate_hir_starred(hir, part, GATE_STARS);
+            (starred != cut)
+                .then(|| attempt(&starred, limits))
+                .flatten()
+                .or_else(|| attempt(&cut, limits))
+        })
     }
 
     fn build_dfa(prefix: &Hir, start: StartKind, limits: Limits) -> Option<Gate> {
@@ -685,22 +708,33 @@ fn relaxed_hir(h: &Hir, limit: u32) -> Hir {
 /// not an assignment of a long value. Parts of at most `part` bytes are kept whole; longer
 /// repetitions are cut.
 pub(crate) fn gate_hir(hir: &Hir, part: usize) -> Hir {
-    gate_prefix(hir, part).0
+    gate_prefix(hir, part, &mut 0).0
 }
 
-/// `(prefix, whole)`: a pattern matching a prefix of every match of `h`, and whether it is `h`
-/// itself (then what follows `h` in a concatenation may be kept too).
-fn gate_prefix(h: &Hir, part: usize) -> (Hir, bool) {
+/// [`gate_hir`], but up to `stars` long repetitions of one byte class become unbounded
+/// (`[\w.-]{0,24}` -> `[\w.-]*`) instead of ending the prefix: a superset of what they match,
+/// so what follows them can be kept. For `zoom[\w.-]{0,24}secret...`, cut there, the gate
+/// would be `zoom` alone, which every occurrence of the keyword passes (`zoom` is everywhere in
+/// chart and map code); `zoom[\w.-]*secret` rejects all of those.
+fn gate_hir_starred(hir: &Hir, part: usize, stars: u32) -> Hir {
+    gate_prefix(hir, part, &mut { stars }).0
+}
+
+/// `(prefix, whole)`: a pattern matching a prefix of every match of `h`, and whether it
+/// matches all of every match of `h` (`h` itself, or a superset of it: then what follows `h`
+/// in a concatenation may be kept too). `stars`: how many long repetitions may still be made
+/// unbounded rather than cut (see [`gate_hir_starred`]).
+fn gate_prefix(h: &Hir, part: usize, stars: &mut u32) -> (Hir, bool) {
     let small = h.properties().maximum_len().is_some_and(|m| m <= part);
     match h.kind() {
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {
             (h.clone(), true)
         }
-        HirKind::Capture(c) => gate_prefix(&c.sub, part),
+        HirKind::Capture(c) => gate_prefix(&c.sub, part, stars),
         HirKind::Concat(parts) => {
             let mut out = Vec::new();
             for p in parts {
-                let (q, whole) = gate_prefix(p, part);
+                let (q, whole) = gate_prefix(p, part, stars);
                 out.push(q);
                 if !whole {
                     return (Hir::concat(out), false);
@@ -709,11 +743,15 @@ fn gate_prefix(h: &Hir, part: usize) -> (Hir, bool) {
             (Hir::concat(out), true)
         }
         HirKind::Alternation(alts) => {
+            // Each branch may use the stars left; what follows gets the fewest any left.
+            let budget = *stars;
             let mut whole = true;
             let out = alts
                 .iter()
                 .map(|a| {
-                    let (q, w) = gate_prefix(a, part);
+                    let mut left = budget;
+                    let (q, w) = gate_prefix(a, part, &mut left);
+                    *stars = (*stars).min(left);
                     whole &= w;
                     q
                 })
@@ -721,9 +759,21 @@ fn gate_prefix(h: &Hir, part: usize) -> (Hir, bool) {
             (Hir::alternation(out), whole)
         }
         HirKind::Repetition(r) => {
-            let (sub, sub_whole) = gate_prefix(&r.sub, part);
+            let (sub, sub_whole) = gate_prefix(&r.sub, part, &mut 0);
             if small && sub_whole {
                 return (h.clone(), true);
+            }
+            let one_byte = r.sub.properties().minimum_len() == Some(1)
+                && r.sub.properties().maximum_len() == Some(1);
+            if *stars > 0 && sub_whole && one_byte && r.min <= 1 {
+                *stars -= 1;
+                let star = Hir::repetition(Repetition {
+                    min: r.min,
+                    max: None,
+                    greedy: true,
+                    sub: Box::new(sub),
+                });
+                return (star, true);
             }
             if r.min == 0 {
                 return (Hir::empty(), false);
@@ -929,5 +979,76 @@ pub(crate) mod tests {
             }
         }
         assert!(tails >= 2, "generic-secret and generic-password have tails");
+    }
+}
+
+#[cfg(test)]
+mod starred_tests {
+    use super::*;
+    use crate::compile::parse_regex;
+
+    fn default_rule(id: &str) -> crate::RuleSyntax {
+        crate::builtin::default_rules()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_light_gate_looks_past_the_providers_name() {
+        // `zoom` is in every chart and map library; the rule needs `zoom...secret` first.
+        let r = default_rule("zoom-client-secret");
+        let hir = parse_regex(&r.id, "regex", &r.regex).unwrap();
+        let hir = crate::regex_facts::split_guard(&hir).map_or(hir, |(_, rest)| rest);
+        let gate = Gate::build(&hir, GateKind::Light { anchored: true }, 1).expect("a gate");
+        let cut = Gate::build_dfa(&gate_hir(&hir, 16), StartKind::Anchored, LIGHT_LIMITS).unwrap();
+        let at = |g: &Gate, text: &str| {
+            let input = Input::new(text).anchored(Anchored::Yes);
+            assert!(g.dfa.try_search_fwd(&input).is_ok());
+            g.may_match(&input)
+        };
+        for code in ["zoom:1,", "zoomLevel=e.zoom}", "zoom(e){return this.scale"] {
+            assert!(!at(&gate, code), "{code}");
+            assert!(at(&cut, code), "the cut prefix is only the name: {code}");
+        }
+        assert!(at(&gate, "ZOOM_CLIENT_SECRET=\"abc"));
+    }
+
+    #[test]
+    fn every_match_of_a_rule_passes_its_gate() {
+        let engine = crate::Engine::builder().build().unwrap();
+        let mut seed = 0x9e37_79b9_7f4a_7c15;
+        let (mut gated, mut checked) = (0, 0);
+        for rule in engine.0.rules.iter() {
+            let m = rule.matcher();
+            let Some(gate) = &m.gate else { continue };
+            gated += 1;
+            let source = default_rule(&rule.info.id);
+            let mut texts: Vec<String> = source.examples.clone();
+            texts.extend(source.negative_examples.iter().cloned());
+            texts.extend((0..4).map(|_| tests::pieces_text(&mut seed, 300)));
+            for text in &texts {
+                let hay = text.as_bytes();
+                for found in m.regex.find_iter(hay) {
+                    let input = Input::new(hay).span(found.start()..hay.len());
+                    let input = match rule.anchors.is_some() {
+                        true => input.anchored(Anchored::Yes),
+                        false => input.anchored(Anchored::No),
+                    };
+                    assert!(gate.dfa.try_search_fwd(&input).is_ok(), "{}", rule.info.id);
+                    assert!(
+                        gate.may_match(&input),
+                        "{}: the gate rejects a match at {}",
+                        rule.info.id,
+                        found.start()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            gated > 600 && checked > 1000,
+            "{gated} gates, {checked} matches"
+        );
     }
 }
