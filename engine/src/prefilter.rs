@@ -9,16 +9,22 @@
 //!
 //! # What this does instead
 //! 1. **Gram filter.** Each keyword of 4 bytes or more is represented by one of its 4-byte
-//!    substrings (a *gram*), chosen to be rare in text (see [`gram_rarity`]). A 64 KiB table
-//!    of 64-bit words is indexed by a hash of the gram's first 3 bytes; the bit for its 4th
-//!    byte is set. (More than the 48 KiB of L1 data cache here, but text touches few of its
-//!    words often; a 32 KiB table gave 1.4x the hits on logs, and ran slower.) Keywords of 3
-//!    bytes set the bits of the 4th bytes that can continue a match of one of their rules
-//!    (`follow`: Discord's `mti` only before one of 10 bytes), or every bit of their word when
-//!    any byte can. The scan loads 8 bytes at a time and tests the 5 positions they cover: a
-//!    multiply, a load and a shift each, independent of each other (unlike the automaton's
-//!    chain), and one branch per 5 positions. A keyword occurrence contains its gram at a fixed
-//!    offset, so its gram position is always tested: no false negatives by construction.
+//!    substrings (a *gram*), chosen to be rare in text (see [`gram_rarity`]). A table of
+//!    2^20 bits (128 KiB) holds one bit per gram, at the top 20 bits of the gram's product
+//!    with an odd constant (multiplicative hashing: they depend on all 4 bytes). Keywords of 3
+//!    bytes set the bits of their grams with each 4th byte that can continue a match of one
+//!    of their rules (`follow`: Discord's `mti` only before one of 10 bytes; any byte for
+//!    most). The scan loads 8 bytes at a time and tests the 5 positions they cover: a
+//!    multiply, a load and three shifts each, independent of each other (unlike the
+//!    automaton's chain), and one branch per 5 positions. A keyword occurrence contains its
+//!    gram at a fixed offset, so its gram position is always tested: no false negatives by
+//!    construction.
+//!
+//!    The table is larger than the 48 KiB of L1 data cache here; 32 KiB and 64 KiB ran slower
+//!    all the same, their extra hash collisions costing more than the cache misses. (Until
+//!    2026-12-07 the word was a hash of a gram's first 3 bytes only, so that a 3-byte keyword
+//!    filled one word: every common trigram that landed in such a word hit, 32,000 times per
+//!    4 MiB for `}if(` of minified code, and which ones did was luck of the hash.)
 //! 2. **Two-byte keywords** have no gram; their first bytes (at most three, case included)
 //!    are found with `memchr3`, and each such position is checked too. With more distinct
 //!    first bytes every position is checked (slow, but correct).
@@ -36,8 +42,8 @@
 
 use crate::regex_facts::{contains, ByteSet, ANY_BYTE};
 
-/// The table has `2^WORD_BITS` words of 64 bits (64 KiB).
-const WORD_BITS: u32 = 13;
+/// The table has `2^WORD_BITS` words of 64 bits (128 KiB).
+const WORD_BITS: u32 = 14;
 const WORDS: usize = 1 << WORD_BITS;
 /// Clears bit 5 of every byte: folds ASCII case (other bytes may collide too, which only
 /// costs a check).
@@ -46,18 +52,18 @@ const FOLD: u64 = 0xdfdf_dfdf_dfdf_dfdf;
 /// Multiplier of the gram hash (odd, well mixed).
 const MUL: u32 = 0x9e37_79b1;
 
-/// Table word for the gram `k` (folded, little-endian): a hash of its first 3 bytes only.
-/// Bits 11..24 of a product depend on bits 0..24 of `k` only.
+/// The table is one array of `2^(WORD_BITS + 6)` bits, and a gram's bit is the top
+/// `WORD_BITS + 6` bits of its product with `MUL` (multiplicative hashing: the top bits
+/// depend on every byte). This is its word: the top `WORD_BITS` bits.
 #[inline(always)]
 fn word_index(k: u32) -> usize {
-    ((k.wrapping_mul(MUL) >> 11) as usize) & (WORDS - 1)
+    (k.wrapping_mul(MUL) >> (32 - WORD_BITS)) as usize
 }
 
-/// Bit for the gram `k` in its word: the top 6 bits of the same product, which depend on all
-/// 4 bytes.
+/// The gram's bit in its word: the next 6 bits of the same product.
 #[inline(always)]
 fn bit_index(k: u32) -> u32 {
-    k.wrapping_mul(MUL) >> 26
+    (k.wrapping_mul(MUL) >> (32 - WORD_BITS - 6)) & 63
 }
 
 /// Folded little-endian gram of up to 4 bytes.
@@ -67,10 +73,12 @@ fn gram_of(b: &[u8]) -> u32 {
     (u32::from_le_bytes(g) as u64 & FOLD) as u32
 }
 
+/// The gram's bit in bit 0: a multiply, two shifts, a load and a shift by a register (which
+/// takes the count modulo 64 on its own).
 #[inline(always)]
 fn bit_in(table: &[u64; WORDS], k: u32) -> u64 {
     let h = k.wrapping_mul(MUL);
-    table[((h >> 11) as usize) & (WORDS - 1)] >> (h >> 26)
+    table[(h >> (32 - WORD_BITS)) as usize] >> ((h >> (32 - WORD_BITS - 6)) & 63)
 }
 
 /// The first `i` (stepping by 5 from `i`, while `i + 8 <= end`) whose five grams hit the
@@ -94,16 +102,16 @@ fn skip(table: &[u64; WORDS], hay: &[u8], mut i: usize, end: usize) -> usize {
     i
 }
 
-/// The bits of table word `word_index(g)` for a 3-byte keyword `g` followed by a byte of
-/// `follow`. The scan reads bytes past the end of its range as zero, so that byte hits too.
-fn fourth_bytes(g: u32, follow: &ByteSet) -> u64 {
-    if *follow == ANY_BYTE {
-        return u64::MAX;
-    }
-    (0..=255u8)
+/// The grams of a 3-byte keyword `k` followed by a byte of `follow`. The scan reads bytes
+/// past the end of its range as zero, so a zero byte follows too.
+fn fourth_bytes(k: &[u8], follow: &ByteSet) -> Vec<u32> {
+    let mut grams: Vec<u32> = (0..=255u8)
         .filter(|&b| b == 0 || contains(follow, b))
-        .map(|b| 1u64 << bit_index(gram_of(&[g as u8, (g >> 8) as u8, (g >> 16) as u8, b])))
-        .fold(0, |acc, bit| acc | bit)
+        .map(|b| gram_of(&[k[0], k[1], k[2], b]))
+        .collect();
+    grams.sort_unstable();
+    grams.dedup();
+    grams
 }
 
 /// Whether `hay` is `lower` (a lowercase keyword of the same length) ignoring ASCII case, 8
@@ -313,17 +321,24 @@ impl Prefilter {
                     min_tail = min_tail.min(k.len());
                 }
                 3 => {
-                    let g = gram_of(k);
-                    let w = word_index(g);
-                    table[w] |= fourth_bytes(g, &follow[p]);
+                    // One bit per byte that can follow; one entry in each word they land in.
+                    let mut words: Vec<usize> = fourth_bytes(k, &follow[p])
+                        .into_iter()
+                        .map(|g| {
+                            table[word_index(g)] |= 1 << bit_index(g);
+                            word_index(g)
+                        })
+                        .collect();
+                    words.sort_unstable();
+                    words.dedup();
                     min_tail = min_tail.min(3);
                     let e = Entry {
-                        gram: g,
+                        gram: gram_of(k),
                         mask: 0x00ff_ffff,
                         pattern: p as u32,
                         offset: 0,
                     };
-                    entries.push((w, e));
+                    entries.extend(words.into_iter().map(|w| (w, e)));
                 }
                 n => {
                     let offset = (0..=n - 4)
