@@ -1,4 +1,4 @@
-//! Engine throughput on generated corpora, fed in 4 KiB and 1 MiB chunks, next to memchr's
+//! Engine throughput on generated corpora (and real npm bundles when installed), fed in 4 KiB and 1 MiB chunks, next to memchr's
 //! scan rate on the same buffer (the physical reference), and the cost of doubling the rules.
 //!
 //! Run: `cargo bench -p secretsift --bench throughput`. Each corpus is first scanned once and
@@ -29,14 +29,48 @@ fn mib(n: usize) -> usize {
 }
 
 fn corpora() -> Vec<corpus::Corpus> {
-    vec![
+    let mut all = vec![
         corpus::logs(mib(32), 5000),
         corpus::minified_js(mib(32), 2000),
         corpus::dense_base64_hex(mib(32)),
         // Slow by nature (a window per few bytes): smaller, to keep runs short.
         corpus::keyword_dense(mib(4), 2000),
         corpus::single_line(mib(100), 2000),
-    ]
+    ];
+    all.extend(npm_bundles());
+    all
+}
+
+/// Production builds of popular npm packages, at the versions `tests/bundles` pins: real
+/// minified code, which the generated corpus only imitates (real bundles hold words such as
+/// `zoom`, `segment` and `index` that are some rules' keywords). Not committed: present once
+/// `bash tests/bundles/run.sh` (part of the test command) has installed them, else skipped.
+/// No secret in them, so a scan must find none.
+const NPM_BUNDLES: [&str; 8] = [
+    "react-dom/cjs/react-dom-client.production.js",
+    "three/build/three.core.js",
+    "lodash/lodash.min.js",
+    "vue/dist/vue.global.prod.js",
+    "d3/dist/d3.min.js",
+    "antd/dist/antd.min.js",
+    "chart.js/dist/chart.umd.min.js",
+    "moment/min/moment-with-locales.min.js",
+];
+
+fn npm_bundles() -> Option<corpus::Corpus> {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/bundles/node_modules");
+    let mut data = Vec::new();
+    for file in NPM_BUNDLES {
+        data.extend(std::fs::read(root.join(file)).ok()?);
+        data.push(b'\n');
+    }
+    data.truncate(mib(4));
+    Some(corpus::Corpus {
+        name: "npm-bundles",
+        data,
+        planted: 0,
+    })
 }
 
 fn scan_chunked(scanner: &mut secretsift::Scanner, data: &[u8], chunk: usize) -> u64 {
