@@ -230,10 +230,12 @@ const COMMON_TRIGRAMS: [&[u8; 3]; 50] = [
 ];
 
 /// Words that code, logs and markup repeat everywhere: keywords, common identifiers and log
-/// field names. A gram inside one (`user` of `net user`, `chec` of `checkout_`) is hit far
-/// more often than its letters suggest.
+/// field names, and the vocabulary of frontend code (`new `, `source`, `attribute`, `padding`:
+/// grams inside them, `urce` of `sourcegraph`, `ribu` of `/attributes`, `padd` of `paddle`,
+/// were hit 900-2,800 times per 4 MiB of real bundles). A gram inside one (`user` of
+/// `net user`, `chec` of `checkout_`) is hit far more often than its letters suggest.
 #[rustfmt::skip]
-const COMMON_WORDS: [&str; 88] = [
+const COMMON_WORDS: [&str; 145] = [
     "this", "that", "with", "from", "return", "function", "true", "false", "null", "none", "self",
     "user", "name", "type", "data", "value", "string", "http", "info", "error", "warn", "debug",
     "request", "response", "status", "time", "date", "path", "file", "test", "check", "checkout",
@@ -244,6 +246,14 @@ const COMMON_WORDS: [&str; 88] = [
     "duration_ms", "latency_ms", "elapsed_ms", "request_id", "user_agent", "module", "window",
     "document", "result", "params", "query", "header", "method", "level", "timestamp", "mozilla",
     "number", "match",
+    // Frontend code.
+    "new ", "source", "attribute", "network", "instance", "reference", "sequence", "append",
+    "depend", "pending", "padding", "context", "component", "element", "property", "prototype",
+    "children", "position", "transform", "handler", "listener", "callback", "undefined",
+    "constructor", "arguments", "console", "selector", "format", "locale", "buffer", "offset",
+    "width", "height", "style", "state", "props", "render", "click", "stack", "segment", "switch",
+    "mode", "node", "screen", "keys", "frame", "canvas", "color", "image", "point", "scale",
+    "current", "target", "global", "parent", "center", "passive",
 ];
 
 /// The folded 4-byte grams of [`COMMON_WORDS`], sorted.
