@@ -303,7 +303,8 @@ impl Work {
         input: &Input<'_>,
     ) -> Option<Hit> {
         let m = rule.matcher();
-        if let Some(gate) = &m.gate {
+        let gate = m.gate.as_ref().or_else(|| m.late.as_ref()?.get());
+        if let Some(gate) = gate {
             if let Some(secret) = gate.secret_span(input) {
                 return secret.map(|s| Hit {
                     whole: (input.start(), s.end),
