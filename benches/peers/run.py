@@ -125,10 +125,16 @@ def main():
                     help="replace only the rows measured now in the last run's results (the "
                          "table then lists which rows were re-measured, and when)")
     ap.add_argument("--report-only", action="store_true",
-                    help="rewrite --out from the last run's .corpora/results.json; run nothing")
+                    help="rewrite --out from the last run's results.json; run nothing")
     a = ap.parse_args()
+    # The raw figures behind RESULTS.md, committed next to it, so that --update and
+    # --report-only work in any checkout (in the ignored .corpora/ they were lost with it).
+    raw = a.out.with_suffix(".json")
+    if (a.update or a.report_only) and not raw.exists():
+        sys.exit(f"--update and --report-only start from the last run's {raw}, which is "
+                 "missing: run without them first")
     if a.report_only:
-        last = json.loads((HERE / ".corpora/results.json").read_text())
+        last = json.loads(raw.read_text())
         md = report.markdown(last["machine"], last["results"], last["rss"], last["failed"],
                              last.get("args", vars(a)), last["machine"]["nproc"])
         a.out.write_text(md)
@@ -212,13 +218,12 @@ def main():
 
     info["load_end"] = os.getloadavg()
     if a.update:
-        info, results, rss = updated(json.loads((corpora_dir / "results.json").read_text()),
-                                     info, results, rss)
+        info, results, rss = updated(json.loads(raw.read_text()), info, results, rss)
     md = report.markdown(info, results, rss, failed, vars(a), nproc)
     a.out.write_text(md)
-    (corpora_dir / "results.json").write_text(json.dumps(
+    raw.write_text(json.dumps(
         {"machine": info, "results": results, "rss": rss, "failed": failed,
-         "args": {k: v for k, v in vars(a).items() if k != "out"}}, indent=1))
+         "args": {k: v for k, v in vars(a).items() if k != "out"}}, indent=1) + "\n")
     print(md)
 
 
