@@ -1,5 +1,6 @@
-//! Engine throughput on generated corpora (and real npm bundles when installed), fed in 4 KiB and 1 MiB chunks, next to memchr's
-//! scan rate on the same buffer (the physical reference), and the cost of doubling the rules.
+//! Engine throughput on generated corpora (and real npm bundles when installed), fed in 4 KiB
+//! and 1 MiB chunks, next to memchr's scan rate on the same buffer (the physical reference),
+//! and the cost of doubling the rules.
 //!
 //! Run: `cargo bench -p secretsift --bench throughput`. Each corpus is first scanned once and
 //! must yield exactly the planted secrets, so a bench that stops detecting fails; with
