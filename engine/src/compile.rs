@@ -90,8 +90,8 @@ pub(crate) struct Matcher {
     /// A small DFA for a prefix of the regex (see [`crate::gate::gate_hir`]): when it finds no
     /// match, the regex has none either, and the PikeVM need not run. `None` when too large.
     pub gate: Option<Gate>,
-    /// In a lazy engine, a rule with rare keywords gets its light gate only once it has run
-    /// the PikeVM often (see [`LateGate`]); `gate` is then `None`.
+    /// In a lazy engine, a rule gets its gate only once it has run the PikeVM often (see
+    /// [`LateGate`]); `gate` is then `None`.
     pub late: Option<LateGate>,
     /// For a generic window rule: gates run at each keyword occurrence before its window is
     /// searched (see [`KeywordGates`]).
@@ -101,12 +101,14 @@ pub(crate) struct Matcher {
     pub stopwords: Option<AhoCorasick>,
 }
 
-/// A light gate ([`GateKind::Light`]) that a lazy engine builds only once its rule has run the
-/// PikeVM [`LATE_AFTER`] times, in any stream. A lazy engine is for start-up-bound hosts (the
-/// CLI on a few files, a browser tab), where building a light gate for every rule the input
-/// selects cost more than it saved (+9 ms on 4 MiB of minified JS, against a 10 ms scan),
-/// while the rules that need one (`zoom`, `segment` in real bundles: 30-50 PikeVM runs per
-/// MiB) get it after a fraction of a MiB. Gates never change results, so neither does when.
+/// A rule's gate, which a lazy engine builds only once the rule has run the PikeVM
+/// [`LATE_AFTER`] times, in any stream (and a shared gate, once its keywords have occurred as
+/// often: see [`crate::shared_gate`]). A lazy engine is for start-up-bound hosts (the CLI on a
+/// few files, a commit hook, a browser tab), where building the gates of every rule the input
+/// selects cost more than it saved: the generic rules' gates take 3-4 ms each, and the CLI
+/// spent 45 of its 50 ms on the demo folder building them for a handful of `password`s.
+/// Rules that need one (`token` all over minified code, `zoom` in real bundles) get it within
+/// a fraction of a MiB. Gates never change results, so neither does when they are built.
 pub(crate) struct LateGate {
     hir: Hir,
     kind: GateKind,
@@ -115,9 +117,10 @@ pub(crate) struct LateGate {
     gate: OnceLock<Option<Gate>>,
 }
 
-/// PikeVM runs after which a lazy engine builds a rule's light gate: building one costs about
-/// as much as 50-100 anchored PikeVM runs of such a rule.
-const LATE_AFTER: u32 = 64;
+/// PikeVM runs after which a lazy engine builds a rule's gate: a light gate costs about as
+/// much to build as 50-100 anchored PikeVM runs of its rule (a generic rule's gate more, but
+/// its PikeVM runs cost more too).
+pub(crate) const LATE_AFTER: u32 = 64;
 
 impl LateGate {
     fn new(hir: Hir, kind: GateKind, secret_group: usize) -> LateGate {
@@ -139,6 +142,11 @@ impl LateGate {
         if self.runs.fetch_add(1, Ordering::Relaxed) + 1 < LATE_AFTER {
             return None;
         }
+        self.build()
+    }
+
+    /// The gate, built now if it is not yet (for a shared gate that needs its members').
+    pub fn build(&self) -> Option<&Gate> {
         self.gate
             .get_or_init(|| Gate::build(&self.hir, self.kind, self.secret_group))
             .as_ref()
@@ -239,11 +247,9 @@ impl Matcher {
             false => hir,
         };
         let regex = build_regex(id, "regex", &hir)?;
-        let (gate, late) = match gated {
-            GateKind::Light { .. } if lazy => {
-                (None, Some(LateGate::new(hir.clone(), gated, secret_group)))
-            }
-            _ => (Gate::build(&hir, gated, secret_group), None),
+        let (gate, late) = match lazy {
+            true => (None, Some(LateGate::new(hir.clone(), gated, secret_group))),
+            false => (Gate::build(&hir, gated, secret_group), None),
         };
         let keyword_gates = match gated {
             GateKind::Window { generic: true } => KeywordGates::build(&hir, keywords),

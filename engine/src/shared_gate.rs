@@ -10,11 +10,12 @@
 //! can match there (each gate's pattern is one of the alternatives), so their searches are
 //! skipped, and the results are the same. Where it finds one, each rule is searched as before.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 use regex_automata::{Anchored, Input};
 
-use crate::compile::CompiledRule;
+use crate::compile::{CompiledRule, LATE_AFTER};
 use crate::engine::map_on_threads;
 use crate::gate::{Gate, Limits};
 
@@ -38,8 +39,11 @@ struct Group {
     rules: Vec<u32>,
     /// Longest match among them: the span a shared search covers.
     max_len: usize,
-    /// Built at engine build, or on first use in a lazy engine (when the members' gates are).
+    /// Built at engine build, or in a lazy engine once its keywords have occurred
+    /// [`LATE_AFTER`] times (building the members' gates then too).
     built: OnceLock<Option<Built>>,
+    /// Occurrences of its keywords before it was built.
+    uses: AtomicU32,
 }
 
 struct Built {
@@ -90,6 +94,7 @@ impl SharedGates {
                     .max()
                     .unwrap_or(0),
                 built: OnceLock::new(),
+                uses: AtomicU32::new(0),
             })
             .collect();
         let by_keyword = sets
@@ -117,6 +122,15 @@ impl SharedGates {
         });
     }
 
+    /// Number of groups whose shared gate has been built, without building any.
+    #[cfg(test)]
+    pub fn ready_count(&self) -> usize {
+        self.groups
+            .iter()
+            .filter(|g| g.built.get().is_some_and(|b| b.is_some()))
+            .count()
+    }
+
     /// Number of groups whose shared gate was built (for tests and reports).
     #[cfg(test)]
     pub fn built_count(&self, rules: &[CompiledRule]) -> usize {
@@ -142,6 +156,11 @@ impl SharedGates {
             return &[];
         };
         let group = &self.groups[*g as usize];
+        if group.built.get().is_none()
+            && group.uses.fetch_add(1, Ordering::Relaxed) + 1 < LATE_AFTER
+        {
+            return &[]; // a lazy engine: not worth building yet
+        }
         let Some(built) = group.built(rules) else {
             return &[];
         };
@@ -163,7 +182,8 @@ impl Group {
                 let mut covered = Vec::new();
                 let mut gates = Vec::new();
                 for &ri in &self.rules {
-                    if let Some(gate) = &rules[ri as usize].matcher().gate {
+                    let m = rules[ri as usize].matcher();
+                    if let Some(gate) = m.gate.as_ref().or_else(|| m.late.as_ref()?.build()) {
                         covered.push(ri);
                         gates.push(gate);
                     }
@@ -249,6 +269,22 @@ mod tests {
         assert!(
             skipped > 10 * searched,
             "{skipped} searches skipped, {searched} done"
+        );
+    }
+
+    #[test]
+    fn a_lazy_engine_builds_shared_gates_once_their_keywords_recur() {
+        let lazy = Engine::builder().lazy(true).build().unwrap();
+        let eager = Engine::builder().build().unwrap();
+        // Assignments that every `secret` rule looks at and none reports.
+        let text = |n: usize| "const secret = process.env.SECRET || null;\n".repeat(n);
+        assert!(lazy.scan(text(10).as_bytes()).is_empty());
+        assert_eq!(lazy.0.shared_gates.ready_count(), 0, "after 20 occurrences");
+        let many = text(100) + &texts().concat();
+        assert_eq!(lazy.scan(many.as_bytes()), eager.scan(many.as_bytes()));
+        assert!(
+            lazy.0.shared_gates.ready_count() >= 1,
+            "by the 64th occurrence"
         );
     }
 }
