@@ -73,12 +73,11 @@ fn gram_of(b: &[u8]) -> u32 {
     (u32::from_le_bytes(g) as u64 & FOLD) as u32
 }
 
-/// The gram's bit in bit 0: a multiply, two shifts, a load and a shift by a register (which
-/// takes the count modulo 64 on its own).
+/// The gram's bit in bit 0: one multiply (shared by both indexes), two shifts, a load and a
+/// shift by a register (which takes the count modulo 64 on its own).
 #[inline(always)]
 fn bit_in(table: &[u64; WORDS], k: u32) -> u64 {
-    let h = k.wrapping_mul(MUL);
-    table[(h >> (32 - WORD_BITS)) as usize] >> ((h >> (32 - WORD_BITS - 6)) & 63)
+    table[word_index(k)] >> bit_index(k)
 }
 
 /// The first `i` (stepping by 5 from `i`, while `i + 8 <= end`) whose five grams hit the
@@ -102,16 +101,12 @@ fn skip(table: &[u64; WORDS], hay: &[u8], mut i: usize, end: usize) -> usize {
     i
 }
 
-/// The grams of a 3-byte keyword `k` followed by a byte of `follow`. The scan reads bytes
-/// past the end of its range as zero, so a zero byte follows too.
-fn fourth_bytes(k: &[u8], follow: &ByteSet) -> Vec<u32> {
-    let mut grams: Vec<u32> = (0..=255u8)
+/// The grams of a 3-byte keyword `k` followed by a byte of `follow` (case-folded twins
+/// repeat). The scan reads bytes past the end of its range as zero, so a zero byte follows too.
+fn fourth_bytes<'a>(k: &'a [u8], follow: &'a ByteSet) -> impl Iterator<Item = u32> + 'a {
+    (0..=255u8)
         .filter(|&b| b == 0 || contains(follow, b))
         .map(|b| gram_of(&[k[0], k[1], k[2], b]))
-        .collect();
-    grams.sort_unstable();
-    grams.dedup();
-    grams
 }
 
 /// Whether `hay` is `lower` (a lowercase keyword of the same length) ignoring ASCII case, 8
@@ -333,7 +328,6 @@ impl Prefilter {
                 3 => {
                     // One bit per byte that can follow; one entry in each word they land in.
                     let mut words: Vec<usize> = fourth_bytes(k, &follow[p])
-                        .into_iter()
                         .map(|g| {
                             table[word_index(g)] |= 1 << bit_index(g);
                             word_index(g)
