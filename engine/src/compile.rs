@@ -88,11 +88,10 @@ pub(crate) struct CompiledRule {
 pub(crate) struct Matcher {
     pub regex: meta::Regex,
     /// A small DFA for a prefix of the regex (see [`crate::gate::gate_hir`]): when it finds no
-    /// match, the regex has none either, and the PikeVM need not run. `None` when too large.
-    pub gate: Option<Gate>,
-    /// In a lazy engine, a rule gets its gate only once it has run the PikeVM often (see
-    /// [`LateGate`]); `gate` is then `None`.
-    pub late: Option<LateGate>,
+    /// match, the regex has none either, and the PikeVM need not run. Built with the matcher
+    /// in an eager engine, after the rule's first PikeVM runs in a lazy one (see [`RuleGate`]);
+    /// none when too large.
+    pub gate: RuleGate,
     /// For a generic window rule: gates run at each keyword occurrence before its window is
     /// searched (see [`KeywordGates`]).
     pub keyword_gates: KeywordGates,
@@ -101,18 +100,17 @@ pub(crate) struct Matcher {
     pub stopwords: Option<AhoCorasick>,
 }
 
-/// A rule's gate, which a lazy engine builds only once the rule has run the PikeVM
-/// [`LATE_AFTER`] times, in any stream (and a shared gate, once its keywords have occurred as
-/// often: see [`crate::shared_gate`]). A lazy engine is for start-up-bound hosts (the CLI on a
+/// A rule's gate, which an eager engine builds with the rule and a lazy engine only once the
+/// rule has run the PikeVM [`LATE_AFTER`] times, in any stream (and a shared gate, once its
+/// keywords have occurred as often: see [`crate::shared_gate`]). A lazy engine is for start-up-bound hosts (the CLI on a
 /// few files, a commit hook, a browser tab), where building the gates of every rule the input
 /// selects cost more than it saved: the generic rules' gates take 3-4 ms each, and the CLI
 /// spent 45 of its 50 ms on the demo folder building them for a handful of `password`s.
 /// Rules that need one (`token` all over minified code, `zoom` in real bundles) get it within
 /// a fraction of a MiB. Gates never change results, so neither does when they are built.
-pub(crate) struct LateGate {
-    hir: Hir,
-    kind: GateKind,
-    secret_group: usize,
+pub(crate) struct RuleGate {
+    /// What a lazy engine builds it from; `None` once built up front.
+    source: Option<(Hir, GateKind, usize)>,
     runs: AtomicU32,
     gate: OnceLock<Option<Gate>>,
 }
@@ -122,15 +120,28 @@ pub(crate) struct LateGate {
 /// its PikeVM runs cost more too).
 pub(crate) const LATE_AFTER: u32 = 64;
 
-impl LateGate {
-    fn new(hir: Hir, kind: GateKind, secret_group: usize) -> LateGate {
-        LateGate {
-            hir,
-            kind,
-            secret_group,
+impl RuleGate {
+    /// Built now (an eager engine), or after [`LATE_AFTER`] PikeVM runs (`late`).
+    fn new(hir: &Hir, kind: GateKind, secret_group: usize, late: bool) -> RuleGate {
+        let gate = OnceLock::new();
+        let source = match late {
+            true => Some((hir.clone(), kind, secret_group)),
+            false => {
+                let _ = gate.set(Gate::build(hir, kind, secret_group));
+                None
+            }
+        };
+        RuleGate {
+            source,
             runs: AtomicU32::new(0),
-            gate: OnceLock::new(),
+            gate,
         }
+    }
+
+    /// Whether it has been built (for tests).
+    #[cfg(test)]
+    pub fn is_built(&self) -> bool {
+        self.gate.get().is_some()
     }
 
     /// The gate, once built. Until then each call counts a PikeVM run about to happen, and the
@@ -148,7 +159,11 @@ impl LateGate {
     /// The gate, built now if it is not yet (for a shared gate that needs its members').
     pub fn build(&self) -> Option<&Gate> {
         self.gate
-            .get_or_init(|| Gate::build(&self.hir, self.kind, self.secret_group))
+            .get_or_init(|| {
+                let (hir, kind, secret_group) =
+                    self.source.as_ref().expect("kept until the gate is built");
+                Gate::build(hir, *kind, *secret_group)
+            })
             .as_ref()
     }
 }
@@ -247,10 +262,7 @@ impl Matcher {
             false => hir,
         };
         let regex = build_regex(id, "regex", &hir)?;
-        let (gate, late) = match lazy {
-            true => (None, Some(LateGate::new(hir.clone(), gated, secret_group))),
-            false => (Gate::build(&hir, gated, secret_group), None),
-        };
+        let gate = RuleGate::new(&hir, gated, secret_group, lazy);
         let keyword_gates = match gated {
             GateKind::Window { generic: true } => KeywordGates::build(&hir, keywords),
             _ => KeywordGates::default(),
@@ -282,7 +294,6 @@ impl Matcher {
         Ok(Matcher {
             regex,
             gate,
-            late,
             keyword_gates,
             allow_regexes,
             stopwords,
@@ -552,22 +563,24 @@ mod tests {
             .clone();
         // Chart code: `zoom` everywhere, no secret.
         let chart = |n: usize| "chart.zoom(1.5);map.setZoom(e.zoom+1);\n".repeat(n);
-        let late = |e: &Engine| {
-            rule(e)
-                .matcher()
-                .late
-                .as_ref()
-                .map(|l| l.gate.get().is_some())
-        };
+        let built = |e: &Engine| rule(e).matcher().gate.is_built();
+        let late = |e: &Engine| rule(e).matcher().gate.source.is_some();
         assert!(lazy.scan(chart(10).as_bytes()).is_empty());
-        assert_eq!(late(&lazy), Some(false), "not built after 30 runs");
+        assert_eq!(
+            (late(&lazy), built(&lazy)),
+            (true, false),
+            "not built after 30 runs"
+        );
         let text = chart(100) + &secret + "\n";
         let found = lazy.scan(text.as_bytes());
-        assert_eq!(late(&lazy), Some(true), "built by the 64th run");
-        assert!(rule(&lazy).matcher().gate.is_none());
+        assert_eq!(
+            (late(&lazy), built(&lazy)),
+            (true, true),
+            "built by the 64th run"
+        );
         assert_eq!(found, eager.scan(text.as_bytes()));
         assert_eq!(found.len(), 1);
         // The eager engine built it up front.
-        assert!(rule(&eager).matcher().gate.is_some() && late(&eager).is_none());
+        assert!(built(&eager) && rule(&eager).matcher().gate.build().is_some() && !late(&eager));
     }
 }

@@ -1021,7 +1021,7 @@ mod starred_tests {
         let (mut gated, mut checked) = (0, 0);
         for rule in engine.0.rules.iter() {
             let m = rule.matcher();
-            let Some(gate) = &m.gate else { continue };
+            let Some(gate) = m.gate.build() else { continue };
             gated += 1;
             let source = default_rule(&rule.info.id);
             let mut texts: Vec<String> = source.examples.clone();

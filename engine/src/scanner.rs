@@ -303,7 +303,7 @@ impl Work {
         input: &Input<'_>,
     ) -> Option<Hit> {
         let m = rule.matcher();
-        let gate = m.gate.as_ref().or_else(|| m.late.as_ref()?.get());
+        let gate = m.gate.get();
         if let Some(gate) = gate {
             if let Some(secret) = gate.secret_span(input) {
                 return secret.map(|s| Hit {

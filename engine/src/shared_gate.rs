@@ -183,7 +183,7 @@ impl Group {
                 let mut gates = Vec::new();
                 for &ri in &self.rules {
                     let m = rules[ri as usize].matcher();
-                    if let Some(gate) = m.gate.as_ref().or_else(|| m.late.as_ref()?.build()) {
+                    if let Some(gate) = m.gate.build() {
                         covered.push(ri);
                         gates.push(gate);
                     }
@@ -247,7 +247,7 @@ mod tests {
                         let gate = rule
                             .matcher()
                             .gate
-                            .as_ref()
+                            .build()
                             .expect("covered rules have gates");
                         let input = Input::new(hay)
                             .span(start..(start + rule.max_len).min(hay.len()))
