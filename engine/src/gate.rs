@@ -11,6 +11,7 @@
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::nfa::thompson;
 use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
 use std::ops::Range;
 
 use regex_automata::{Anchored, Input};
@@ -50,6 +51,9 @@ const WINDOW_GATE_DETERMINIZE_LIMIT: usize = 64 << 10;
 /// spends hundreds per byte on rules with many alternatives and counted repetitions.
 pub(crate) struct Gate {
     dfa: dense::DFA<Vec<u32>>,
+    /// The anchored start state, when it does not depend on the byte before the search
+    /// (`None` also for unanchored DFAs, which have no anchored start).
+    anchored_start: Option<StateID>,
     /// What the DFA was built from, kept for generic anchored rules' gates: the generic rules
     /// that open at one keyword share a gate built from all of theirs (see
     /// [`crate::shared_gate`]).
@@ -329,6 +333,7 @@ impl Gate {
             .build_from_nfa(&nfa)
             .ok()?;
         Some(Gate {
+            anchored_start: dfa.universal_start_state(Anchored::Yes),
             dfa,
             tail: None,
             pattern: None,
@@ -358,10 +363,10 @@ impl Gate {
         if input.get_anchored() != Anchored::Yes {
             return None;
         }
-        let Some(end) = self.dfa.try_search_fwd(input).ok()? else {
+        let Some(end) = self.anchored_end(input.haystack(), input.get_span().range(), false)?
+        else {
             return Some(None);
         };
-        let end = end.offset();
         let more = input.haystack()[end..input.end()]
             .iter()
             .take(tail.more)
@@ -380,8 +385,67 @@ impl Gate {
     /// Whether the regex may match in `input` (its span and anchoring as the rule's search
     /// uses them). `true` when the DFA cannot tell.
     pub fn may_match(&self, input: &Input<'_>) -> bool {
+        if input.get_anchored() == Anchored::Yes {
+            let span = input.get_span().range();
+            return !matches!(self.anchored_end(input.haystack(), span, true), Some(None));
+        }
         let input = input.clone().earliest(true);
         !matches!(self.dfa.try_search_fwd(&input), Ok(None))
+    }
+
+    /// An anchored search of `hay[span]`, as `try_search_fwd` does it (the same start state,
+    /// transitions, and look-ahead at the span's end), without its set-up: most gate searches
+    /// reject a keyword occurrence a few bytes in, where that set-up (start-state lookup,
+    /// prefilter and mode checks) cost as much as the walk (~200 instructions a search in
+    /// keyword-dense text). Returns where the match ends (the first match for `earliest`,
+    /// else the leftmost-first one), `Some(None)` for no match, `None` when the DFA cannot
+    /// tell (a quit byte; gates are built without any, so only in principle).
+    #[inline]
+    fn anchored_end(
+        &self,
+        hay: &[u8],
+        span: Range<usize>,
+        earliest: bool,
+    ) -> Option<Option<usize>> {
+        let d = &self.dfa;
+        let mut sid = match self.anchored_start {
+            Some(sid) => sid,
+            None => {
+                let behind = span.start.checked_sub(1).and_then(|i| hay.get(i).copied());
+                let config = start::Config::new()
+                    .anchored(Anchored::Yes)
+                    .look_behind(behind);
+                d.start_state(&config).ok()?
+            }
+        };
+        let mut found = None;
+        for (at, &b) in (span.start..).zip(&hay[span.clone()]) {
+            sid = d.next_state(sid, b);
+            if d.is_special_state(sid) {
+                // Matches show one byte late: a match state means a match ending at `at`.
+                if d.is_match_state(sid) {
+                    found = Some(at);
+                    if earliest {
+                        return Some(found);
+                    }
+                } else if d.is_dead_state(sid) {
+                    return Some(found);
+                } else if d.is_quit_state(sid) {
+                    return None;
+                }
+            }
+        }
+        // The byte after the span (or the end of input) can complete a match (`$`, `\b`).
+        let last = match hay.get(span.end) {
+            Some(&b) => d.next_state(sid, b),
+            None => d.next_eoi_state(sid),
+        };
+        if d.is_match_state(last) {
+            found = Some(span.end);
+        } else if d.is_quit_state(last) {
+            return None;
+        }
+        Some(found)
     }
 
     /// An unanchored search of `hay[span]` that can go on where an earlier one stopped.
@@ -1049,6 +1113,56 @@ mod starred_tests {
         assert!(
             gated > 600 && checked > 1000,
             "{gated} gates, {checked} matches"
+        );
+    }
+
+    /// The hand-written anchored walk answers as regex-automata's own search does, for every
+    /// anchored gate of the default set (earliest and leftmost-first), at every position of
+    /// text full of keyword fragments and of each rule's examples glued to a word byte, a
+    /// separator or nothing (look-behind at the start), over the rest of the text and over
+    /// spans that stop at, before and after a match's end (look-ahead there).
+    #[test]
+    fn the_anchored_walk_agrees_with_regex_automata() {
+        let engine = crate::Engine::builder().build().unwrap();
+        let mut seed = 0x2545_f491_4f6c_dd1d;
+        let text = tests::pieces_text(&mut seed, 300);
+        let (mut gates, mut compared, mut matched) = (0, 0, 0);
+        for rule in engine.0.rules.iter().filter(|r| r.anchors.is_some()) {
+            let Some(gate) = rule.matcher().gate.build() else {
+                continue;
+            };
+            gates += 1;
+            let mut texts = vec![text.clone()];
+            for example in &default_rule(&rule.info.id).examples {
+                texts.extend(["x", "-", ""].map(|glue| format!("{glue}{example}")));
+            }
+            for hay in &texts {
+                let hay = hay.as_bytes();
+                let search = |start: usize, end: usize, earliest: bool| {
+                    let input = Input::new(hay).span(start..end).anchored(Anchored::Yes);
+                    let theirs = gate.dfa.try_search_fwd(&input.earliest(earliest));
+                    let ours = gate.anchored_end(hay, start..end, earliest);
+                    let theirs = theirs.ok().map(|m| m.map(|m| m.offset()));
+                    assert_eq!(ours, theirs, "{} at {start}..{end}", rule.info.id);
+                    ours.flatten()
+                };
+                for start in 0..hay.len() {
+                    for earliest in [true, false] {
+                        compared += 1;
+                        let Some(end) = search(start, hay.len(), earliest) else {
+                            continue;
+                        };
+                        matched += 1;
+                        for end in [end.saturating_sub(1).max(start), end, end + 1] {
+                            search(start, end.min(hay.len()), earliest);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            gates > 300 && compared > 100_000 && matched > 1_000,
+            "{gates} gates, {compared} searches, {matched} matches"
         );
     }
 }
