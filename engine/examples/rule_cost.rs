@@ -5,6 +5,9 @@
 //! files given, then prints the rules whose regexes searched the most bytes, with how many
 //! keyword occurrences selected them and how many findings they reported. A rule near the top
 //! has a keyword that is too common or a regex whose window is too wide (unbounded `+`/`*`).
+//! `ROWS=N` prints N rules per input (15 by default); `SORT=candidates` orders them by keyword
+//! occurrences that selected them (for anchored rules, `searched` counts the whole span a
+//! match could take, not the bytes their gates read).
 use secretsift::sink::Collect;
 use secretsift::Engine;
 
@@ -42,14 +45,22 @@ fn main() {
             .enumerate()
             .filter(|(_, s)| s.candidates > 0)
             .collect();
-        rows.sort_by_key(|(_, s)| std::cmp::Reverse(s.searched));
+        if std::env::var("SORT").is_ok_and(|s| s == "candidates") {
+            rows.sort_by_key(|(_, s)| std::cmp::Reverse(s.candidates));
+        } else {
+            rows.sort_by_key(|(_, s)| std::cmp::Reverse(s.searched));
+        }
         let mib = data.len() as f64 / 1048576.0;
         println!("\n{name} ({mib:.1} MiB, {} findings)", found.findings.len());
         println!(
             "{:>14} {:>12} {:>12} {:>8}  rule",
             "searched B/MiB", "cand./MiB", "PikeVM/MiB", "findings"
         );
-        for (i, s) in rows.iter().take(15) {
+        let top = std::env::var("ROWS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(15);
+        for (i, s) in rows.iter().take(top) {
             let id = &engine.rule(*i).unwrap().id;
             let n = found.findings.iter().filter(|f| &f.rule_id == id).count();
             println!(
