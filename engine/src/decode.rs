@@ -82,18 +82,6 @@ impl Decoded {
         if body.len() > MAX_BASE64_RUN || body.len() < MIN_BASE64_RUN {
             return false;
         }
-        // A run holding `-` or `_` is not standard base64; one holding `+` or `/` is not
-        // URL-safe (so trying one alphabet, then the other, comes to this).
-        let engine = if memchr::memchr2(b'-', b'_', body).is_some() {
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD
-        } else {
-            &base64::engine::general_purpose::STANDARD_NO_PAD
-        };
-        // Decoded in blocks (each decodes to the whole run's bytes at its place), so that
-        // binary runs (images, fonts, random keys: most runs in bundles and data) are given up
-        // once over a tenth of the whole run is known to be binary, after a sixth of it or
-        // less. Blocks double from 16 characters: short runs end after one, and text runs take
-        // few calls.
         let total = body.len() * 3 / 4;
         // Most runs in code and data are hashes, random keys and blobs, binary when decoded:
         // told from their characters alone, a block at a time, at a fraction of decoding's
@@ -106,6 +94,17 @@ impl Decoded {
                 return false;
             }
         }
+        // A run holding `-` or `_` is not standard base64; one holding `+` or `/` is not
+        // URL-safe (so trying one alphabet, then the other, comes to this).
+        let engine = if memchr::memchr2(b'-', b'_', body).is_some() {
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+        } else {
+            &base64::engine::general_purpose::STANDARD_NO_PAD
+        };
+        // Decoded in blocks (each decodes to the whole run's bytes at its place), so that
+        // binary runs that the characters did not give away are given up once over a tenth
+        // of the whole run is known to be binary. Blocks double from 16 characters: short
+        // runs end after one, and text runs take few calls.
         let (mut n, mut binary, mut at, mut block) = (0, 0, 0, BASE64_BLOCK);
         while at < body.len() {
             let end = body.len().min(at + block);
