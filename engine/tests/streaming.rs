@@ -111,6 +111,64 @@ proptest! {
     }
 }
 
+/// Text dense with base64 runs of every kind (random blobs, identifiers, runs of text) around
+/// base64-encoded tokens, each encoded run starting at any offset from a 64-byte boundary, and
+/// the number of encoded tokens planted.
+fn base64_input(seed: u64, pieces: usize) -> (Vec<u8>, usize) {
+    use base64::Engine as _;
+    let (std, url) = (
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    );
+    let mut rng = common::Rng(seed | 1);
+    let (mut out, mut planted) = (Vec::new(), 0);
+    const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    for _ in 0..pieces {
+        let n = rng.below(70) as usize;
+        let piece = match rng.below(5) {
+            0 => {
+                planted += 1;
+                let token = format!("user:tok_{}", rng.string(b"abcdefghij0123456789", 24));
+                match rng.below(2) {
+                    0 => std.encode(token),
+                    _ => url.encode(token),
+                }
+            }
+            1 => {
+                let n = rng.below(200) as usize;
+                let blob: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+                std.encode(blob)
+            }
+            2 => rng.string(ALNUM, n),
+            3 => std.encode(rng.string(b"ab cd:ef", n)),
+            _ => " ".repeat(n),
+        };
+        out.extend(piece.into_bytes());
+        out.push(rng.pick(b" \n\".;="));
+    }
+    (out, planted)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every planted encoded token is found, wherever its run lies relative to the scanner's
+    /// blocks and the 64-byte words it tests base64 bytes in, and any chunking finds the same.
+    #[test]
+    fn encoded_tokens_are_found_under_any_chunking(seed in any::<u64>(), pieces in 1usize..200,
+                                                   cut_seed in any::<u64>()) {
+        let engine = common::engine();
+        let (data, planted) = base64_input(seed, pieces);
+        let whole = scan_split(&engine, &data, &[], false);
+        prop_assert_eq!(whole.len(), planted);
+        let mut rng = common::Rng(cut_seed | 1);
+        let mut cuts: Vec<usize> =
+            (0..rng.below(30)).map(|_| rng.below(data.len() as u64 + 1) as usize).collect();
+        cuts.sort();
+        prop_assert_eq!(scan_split(&engine, &data, &cuts, false), whole);
+    }
+}
+
 #[test]
 fn one_byte_chunks_over_a_dense_input() {
     let engine = common::engine();
