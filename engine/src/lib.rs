@@ -42,6 +42,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod base64_runs;
 mod builtin;
 mod compile;
 mod decode;

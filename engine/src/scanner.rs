@@ -21,8 +21,9 @@ use std::collections::VecDeque;
 use regex_automata::util::primitives::{NonMaxUsize, StateID};
 use regex_automata::{Anchored, Input};
 
+use crate::base64_runs::Base64Runs;
 use crate::compile::{CompiledRule, MatcherCache};
-use crate::decode::{Decoded, BASE64_BYTE, ESCAPE_RADIUS, MAX_BASE64_RUN, MIN_BASE64_RUN};
+use crate::decode::{Decoded, ESCAPE_RADIUS, MAX_BASE64_RUN};
 use crate::engine::Engine;
 use crate::entropy::shannon;
 use crate::finding::Finding;
@@ -162,121 +163,6 @@ fn guard_start(win: &Window<'_>, guard: &ByteSet, kw_start: u64, from: u64) -> O
     } else {
         None
     }
-}
-
-/// How many of `bytes`' first bytes are [`BASE64_BYTE`]s: 8 at a time without a branch per
-/// byte, since the runs measured are mostly data URIs thousands of bytes long.
-fn base64_prefix_len(bytes: &[u8]) -> usize {
-    let b64 = |c: u8| BASE64_BYTE[c as usize];
-    let mut n = 0;
-    for chunk in bytes.chunks_exact(8) {
-        if !chunk.iter().fold(true, |all, &c| all & b64(c)) {
-            break;
-        }
-        n += 8;
-    }
-    n + bytes[n..].iter().take_while(|&&c| b64(c)).count()
-}
-
-/// Bit `i` set when `bytes[i]` is a [`BASE64_BYTE`]. The byte-at-a-time tests this replaced
-/// branched on every sampled byte, half of them mispredicted in code. Vectorized where the
-/// target has SIMD; in a `u64` 8 bytes at a time in the wasm build, which has none (native,
-/// that is ~10% slower than the vectorized form on code).
-fn base64_mask(bytes: &[u8; 64]) -> u64 {
-    if cfg!(all(target_arch = "wasm32", not(target_feature = "simd128"))) {
-        base64_mask_by_words(bytes)
-    } else {
-        base64_mask_by_compare(bytes)
-    }
-}
-
-/// [`base64_mask`] where the compiler vectorizes: compares rather than looks up, byte by byte
-/// into flags of 0 or 1 (16 bytes per SSE2 instruction), then packs 8 flags at a time with one
-/// multiply (flag `i` of a little-endian word moves to bit `56 + i`; no two products overlap,
-/// so nothing carries). Without SIMD this is ~12 instructions a byte.
-fn base64_mask_by_compare(bytes: &[u8; 64]) -> u64 {
-    let mut flags = [0u8; 64];
-    for (f, &c) in flags.iter_mut().zip(bytes) {
-        let letter = (c | 0x20).wrapping_sub(b'a') < 26;
-        let digit = c.wrapping_sub(b'0') < 10;
-        let symbol = (c == b'+') | (c == b'/') | (c == b'-') | (c == b'_');
-        *f = u8::from(letter | digit | symbol);
-    }
-    const GATHER: u64 = 0x0102_0408_1020_4080;
-    flags
-        .chunks_exact(8)
-        .enumerate()
-        .map(|(k, eight)| {
-            let word = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
-            (word.wrapping_mul(GATHER) >> 56) << (8 * k)
-        })
-        .fold(0, |m, bits| m | bits)
-}
-
-/// [`base64_mask`] with plain integer arithmetic (SWAR), 8 bytes at a time: see
-/// [`base64_bytes_of`].
-fn base64_mask_by_words(bytes: &[u8; 64]) -> u64 {
-    // Bit 0 of byte `i` (the high bit, shifted down) moves to bit `56 + i`; no two products
-    // overlap, so nothing carries.
-    const GATHER: u64 = 0x0102_0408_1020_4080;
-    bytes
-        .chunks_exact(8)
-        .enumerate()
-        .map(|(k, eight)| {
-            let word = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
-            ((base64_bytes_of(word) >> 7).wrapping_mul(GATHER) >> 56) << (8 * k)
-        })
-        .fold(0, |m, bits| m | bits)
-}
-
-/// The high bit of each byte of `x` set when that byte is a [`BASE64_BYTE`], all others clear.
-/// Range tests on the low 7 bits of each byte (adding `0x80 - lo` sets the high bit exactly
-/// when a byte is `lo` or more, and carries into no other byte); bytes of 0x80 or more are
-/// excluded at the end.
-fn base64_bytes_of(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let low = x & !HIGH;
-    let in_range = |v: u64, lo: u8, hi: u8| {
-        (v + ONES * u64::from(0x80 - lo)) & !(v + ONES * u64::from(0x7f - hi))
-    };
-    let letter = in_range(low | (ONES * 0x20), b'a', b'z');
-    let digit = in_range(low, b'0', b'9');
-    // `+`, `-` and `/` are the odd bytes of 0x2b..=0x2f (bit 0 shifted to the byte's top bit).
-    let plus_minus_slash = in_range(low, b'+', b'/') & (low << 7);
-    // `_`: a zero byte of `low ^ '_'` (its low 7 bits plus 0x7f carry into the top bit unless
-    // all zero).
-    let y = low ^ (ONES * u64::from(b'_'));
-    let underscore = !((y + ONES * 0x7f) | y);
-    (letter | digit | plus_minus_slash | underscore) & !x & HIGH
-}
-
-/// [`base64_mask`] of the 64 bytes of `buf` from `at`, bytes at or past `stop` counting as
-/// other bytes.
-fn base64_mask_at(buf: &[u8], at: usize, stop: usize) -> u64 {
-    match buf.get(at..at + 64).filter(|_| at + 64 <= stop) {
-        Some(b) => base64_mask(b.try_into().unwrap_or(&[0; 64])),
-        None => {
-            let n = stop.saturating_sub(at).min(64);
-            if n == 0 {
-                return 0;
-            }
-            let mut b = [0u8; 64];
-            b[..n].copy_from_slice(&buf[at..at + n]);
-            base64_mask(&b)
-        }
-    }
-}
-
-/// Bit `i` set when bits `i..i + n` of `m` are all set (`n` >= 1): doubling run lengths.
-fn run_starts(m: u128, n: u32) -> u128 {
-    let (mut x, mut len) = (m, 1);
-    while len < n {
-        let step = len.min(n - len);
-        x &= x >> step;
-        len += step;
-    }
-    x
 }
 
 /// The buffer as a keyword's window sees it.
@@ -929,62 +815,19 @@ impl Scanner {
         let rel = move |a: u64| (a - buf_abs) as usize;
         let (lo, hi, stop) = (rel(from), rel(commit), rel(end));
         let reach = self.engine.0.reach;
-        // Base64 runs that start in [lo, hi), of MIN_BASE64_RUN bytes or more: found 64
-        // positions at a time, from masks of which bytes are base64 (this word's and the next,
-        // so that a run may go on past the word), as the starts of MIN_BASE64_RUN base64 bytes
-        // in a row. The first such start in a word is a run's start (a run reaching into the
-        // word from before would have started in the previous one), or, in the first word,
-        // inside a run that began before `lo`, which the previous call decoded.
+        // Base64 runs that start in [lo, hi), each decoded and scanned once.
         let max_run = MAX_BASE64_RUN.min(reach.saturating_sub(8));
         let floor = rel(self.seg_start.max(self.buf_abs));
-        let b64 = |c: u8| BASE64_BYTE[c as usize];
-        // `at`: the word's first position; runs may start at `from` or later.
-        let (mut at, mut from) = (lo, lo);
-        let mut here = base64_mask_at(&self.buf, at, stop);
-        'words: while at < hi {
-            let after = base64_mask_at(&self.buf, at + 64, stop);
-            let both = u128::from(here) | u128::from(after) << 64;
-            let mut word = run_starts(both, MIN_BASE64_RUN as u32) as u64 & u64::MAX << (from - at);
-            while word != 0 {
-                let p = at + word.trailing_zeros() as usize;
-                if p >= hi {
-                    break 'words;
-                }
-                // The run holding p: [s, e).
-                // (Slice searches: data URIs make runs of thousands of bytes, and an indexing
-                // loop paid a bounds check per byte.)
-                let s = self.buf[floor..p]
-                    .iter()
-                    .rposition(|&c| !b64(c))
-                    .map_or(floor, |i| floor + i + 1);
-                let e = p + base64_prefix_len(&self.buf[p..stop]);
-                // Up to two `=` of padding end the run. (`max_run` leaves room for them: the
-                // bytes up to `stop` are in the buffer.)
-                let mut padded = e;
-                while padded < stop && padded < e + 2 && self.buf[padded] == b'=' {
-                    padded += 1;
-                }
-                if (lo..hi).contains(&s)
-                    && (MIN_BASE64_RUN..=max_run).contains(&(e - s))
-                    && self.work.decoded.base64(&self.buf[s..padded])
-                {
-                    self.scan_decoded(self.buf_abs + s as u64);
-                }
-                // The next run starts after `e`, which is not base64 (or is `stop`).
-                from = e + 1;
-                if from >= at + 64 {
-                    break;
-                }
-                word &= u64::MAX << (from - at);
+        let mut runs = Base64Runs::new(&self.buf, lo, hi, stop, floor);
+        while let Some(run) = runs.next(&self.buf) {
+            // Up to two `=` of padding end the run. (`max_run` leaves room for them: the
+            // bytes up to `stop` are in the buffer.)
+            let mut padded = run.end;
+            while padded < stop && padded < run.end + 2 && self.buf[padded] == b'=' {
+                padded += 1;
             }
-            // On to the next word, or past a run that ended beyond it.
-            at += 64;
-            if from >= at + 64 {
-                at = from;
-                here = base64_mask_at(&self.buf, at, stop);
-            } else {
-                here = after;
-                from = from.max(at);
+            if run.len() <= max_run && self.work.decoded.base64(&self.buf[run.start..padded]) {
+                self.scan_decoded(self.buf_abs + run.start as u64);
             }
         }
         // Escape sequences in [lo, hi): decode a region around each, once.
@@ -1141,75 +984,5 @@ impl Scanner {
         self.buf.copy_within(drop..self.len, 0);
         self.len -= drop;
         self.buf_abs = keep_from;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_bytes_of_marks_the_base64_bytes_of_a_word() {
-        for b in 0..=255u8 {
-            for neighbour in [0u8, b'a', b'_', 0x7f, 0x80, 0xff, b'/'] {
-                for at in 0..8 {
-                    let mut bytes = [neighbour; 8];
-                    bytes[at] = b;
-                    let got = base64_bytes_of(u64::from_le_bytes(bytes)).to_le_bytes();
-                    for (i, (&g, &c)) in got.iter().zip(&bytes).enumerate() {
-                        let want = if BASE64_BYTE[c as usize] { 0x80 } else { 0 };
-                        assert_eq!(g, want, "byte {c:#x} at {i} of {bytes:?}");
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn base64_mask_marks_the_base64_bytes() {
-        for b in 0..=255u8 {
-            for at in [0, 1, 31, 63] {
-                let mut bytes = [b'.'; 64];
-                bytes[at] = b;
-                let want = u64::from(BASE64_BYTE[b as usize]) << at;
-                assert_eq!(base64_mask_by_compare(&bytes), want, "byte {b:#x} at {at}");
-                assert_eq!(base64_mask_by_words(&bytes), want, "byte {b:#x} at {at}");
-            }
-        }
-    }
-
-    #[test]
-    fn run_starts_marks_where_n_set_bits_begin() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..500 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            // Long runs of set bits, with a few gaps.
-            let m =
-                u128::from(seed | seed >> 3 | seed << 5) << 32 | u128::from(!seed & !(seed >> 9));
-            for n in 1..40u32 {
-                let got = run_starts(m, n);
-                for i in 0..128 - n {
-                    let want = (i..i + n).all(|j| m >> j & 1 == 1);
-                    assert_eq!(got >> i & 1 == 1, want, "n {n}, bit {i}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn base64_prefix_len_stops_at_the_first_other_byte() {
-        for len in 0..40 {
-            let mut bytes = vec![b'A'; len];
-            assert_eq!(base64_prefix_len(&bytes), len);
-            for stop in 0..len {
-                for other in [b'=', b'.', b'"', 0, 0xff] {
-                    bytes[stop] = other;
-                    assert_eq!(base64_prefix_len(&bytes), stop, "len {len}, stop {stop}");
-                    bytes[stop] = b"09az+/-_"[stop % 8];
-                }
-            }
-        }
     }
 }
