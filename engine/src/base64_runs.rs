@@ -126,9 +126,8 @@ fn base64_mask(bytes: &[u8; 64]) -> u64 {
 }
 
 /// [`base64_mask`] where the compiler vectorizes: compares rather than looks up, byte by byte
-/// into flags of 0 or 1 (16 bytes per SSE2 instruction), then packs 8 flags at a time with one
-/// multiply (flag `i` of a little-endian word moves to bit `56 + i`; no two products overlap,
-/// so nothing carries). Without SIMD this is ~12 instructions a byte.
+/// into flags of 0 or 1 (16 bytes per SSE2 instruction), then packs them ([`pack_flags`]).
+/// Without SIMD this is ~12 instructions a byte.
 fn base64_mask_by_compare(bytes: &[u8; 64]) -> u64 {
     let mut flags = [0u8; 64];
     for (f, &c) in flags.iter_mut().zip(bytes) {
@@ -137,29 +136,28 @@ fn base64_mask_by_compare(bytes: &[u8; 64]) -> u64 {
         let symbol = (c == b'+') | (c == b'/') | (c == b'-') | (c == b'_');
         *f = u8::from(letter | digit | symbol);
     }
-    const GATHER: u64 = 0x0102_0408_1020_4080;
-    flags
-        .chunks_exact(8)
-        .enumerate()
-        .map(|(k, eight)| {
-            let word = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
-            (word.wrapping_mul(GATHER) >> 56) << (8 * k)
-        })
-        .fold(0, |m, bits| m | bits)
+    pack_flags(&flags, |word| word)
 }
 
 /// [`base64_mask`] with plain integer arithmetic (SWAR), 8 bytes at a time: see
 /// [`base64_bytes_of`].
 fn base64_mask_by_words(bytes: &[u8; 64]) -> u64 {
-    // Bit 0 of byte `i` (the high bit, shifted down) moves to bit `56 + i`; no two products
-    // overlap, so nothing carries.
+    // The high bit of each byte, shifted down to bit 0.
+    pack_flags(bytes, |word| base64_bytes_of(word) >> 7)
+}
+
+/// One bit per byte of `bytes`: bit 0 of each byte of `flags_of` each little-endian 8-byte
+/// word (flags of 0 or 1), packed with one multiply per word (flag `i` moves to bit `56 + i`;
+/// no two products overlap, so nothing carries).
+#[inline(always)]
+fn pack_flags(bytes: &[u8; 64], flags_of: impl Fn(u64) -> u64) -> u64 {
     const GATHER: u64 = 0x0102_0408_1020_4080;
     bytes
         .chunks_exact(8)
         .enumerate()
         .map(|(k, eight)| {
             let word = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
-            ((base64_bytes_of(word) >> 7).wrapping_mul(GATHER) >> 56) << (8 * k)
+            (flags_of(word).wrapping_mul(GATHER) >> 56) << (8 * k)
         })
         .fold(0, |m, bits| m | bits)
 }
