@@ -2,7 +2,7 @@
 //! overlapping) in a range of the buffer, in the order the scanner needs them.
 //!
 //! # Why not only Aho-Corasick
-//! An Aho-Corasick DFA over the default set's ~900 keywords takes one step per byte, and each
+//! An Aho-Corasick DFA over the default set's 1,392 keywords takes one step per byte, and each
 //! step's table load needs the previous step's result: a chain of dependent loads (~19
 //! instructions) per byte, which the CPU cannot overlap, even where no keyword occurs. Most
 //! text contains no keyword at all.
@@ -37,8 +37,21 @@
 //!    so everything pending that ends before that can be released; the rest wait in a small
 //!    sorted buffer whose size is bounded by the keyword lengths, allocated up front.
 //!
+//! 5. **Dense blocks.** Where keywords are every few bytes (configuration dumps, `.env`
+//!    files, adversarial text), nearly every gram hits, and the exact checks cost more than
+//!    the automaton's chain: ~700 instructions an occurrence in keyword-dense text, against
+//!    ~28 a byte for an Aho-Corasick DFA of all keywords. So the range goes in blocks of
+//!    [`BLOCK`] bytes, and after a full block with an occurrence every [`DENSE_SPACING`] bytes
+//!    or more often, the next block is searched with that DFA (built on first need: 3.9 MB
+//!    and 5-15 ms for the default set, so short inputs never pay for it). Each block reports the
+//!    occurrences that end in it, searching from the longest keyword's length before it.
+//!
 //! Sampling at a stride (testing every `k`-th position) would be cheaper but needs every
 //! keyword to be at least `k + 3` bytes long; the default set has 175 keywords of 2 to 4 bytes.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::regex_facts::{contains, ByteSet, ANY_BYTE};
 
@@ -48,6 +61,12 @@ const WORDS: usize = 1 << WORD_BITS;
 /// Clears bit 5 of every byte: folds ASCII case (other bytes may collide too, which only
 /// costs a check).
 const FOLD: u64 = 0xdfdf_dfdf_dfdf_dfdf;
+
+/// The range is searched in blocks of this many bytes; after a full block with a keyword
+/// occurrence every [`DENSE_SPACING`] bytes or more often, the next one is searched with an
+/// Aho-Corasick DFA instead of the gram filter (see the module notes).
+const BLOCK: usize = 16 << 10;
+const DENSE_SPACING: usize = 32;
 
 /// Multiplier of the gram hash (odd, well mixed).
 const MUL: u32 = 0x9e37_79b1;
@@ -143,6 +162,24 @@ struct Entry {
     pattern: u32,
     /// Offset of the gram in the keyword.
     offset: u8,
+    /// The keyword's length, and its first 8 bytes (lowercase, zero past its end) with their
+    /// [`eq_folded`] case bits: in text full of keywords most candidates are decided by these
+    /// alone, without loading the keyword from elsewhere.
+    len: u8,
+    head: u64,
+    head_case: u64,
+}
+
+/// `head` and `head_case` of keyword `k` (lowercase).
+fn head_of(k: &[u8]) -> (u64, u64) {
+    let mut head = [0u8; 8];
+    let mut case = [0u8; 8];
+    let n = k.len().min(8);
+    head[..n].copy_from_slice(&k[..n]);
+    for (c, &b) in case.iter_mut().zip(&k[..n]) {
+        *c = if b.is_ascii_lowercase() { 0x20 } else { 0 };
+    }
+    (u64::from_le_bytes(head), u64::from_le_bytes(case))
 }
 
 /// A keyword occurrence: `pattern` at `start..end` (haystack offsets).
@@ -154,11 +191,14 @@ pub(crate) struct Occurrence {
     pub pattern: u32,
 }
 
-/// Scratch for [`Prefilter::for_each`]: the reorder buffer, sized by [`Prefilter::new_scratch`].
+/// Scratch for [`Prefilter::for_each`]: the reorder buffer, sized by [`Prefilter::new_scratch`],
+/// and which search the next block takes.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     /// Sorted descending, so the next occurrence to report is at the back.
     pending: Vec<Occurrence>,
+    /// The last full block held a keyword every [`DENSE_SPACING`] bytes or more often.
+    dense: bool,
 }
 
 /// How positions that may start a two-byte keyword are found.
@@ -190,6 +230,10 @@ pub(crate) struct Prefilter {
     min_tail: usize,
     /// Most occurrences that can wait in the reorder buffer at once.
     pending_capacity: usize,
+    /// Longest keyword.
+    max_len: usize,
+    /// The automaton for blocks dense in keywords (see [`Prefilter::dense`]).
+    dense: OnceLock<Option<AhoCorasick>>,
 }
 
 /// How common a byte is in text, roughly (higher: more common). Used only to choose which
@@ -336,11 +380,15 @@ impl Prefilter {
                     words.sort_unstable();
                     words.dedup();
                     min_tail = min_tail.min(3);
+                    let (head, head_case) = head_of(k);
                     let e = Entry {
                         gram: gram_of(k),
                         mask: 0x00ff_ffff,
                         pattern: p as u32,
                         offset: 0,
+                        len: 3,
+                        head,
+                        head_case,
                     };
                     entries.extend(words.into_iter().map(|w| (w, e)));
                 }
@@ -366,11 +414,16 @@ impl Prefilter {
                     let w = word_index(g);
                     table[w] |= 1 << bit_index(g);
                     min_tail = min_tail.min(n - offset);
+                    let (head, head_case) = head_of(k);
                     let e = Entry {
                         gram: g,
                         mask: u32::MAX,
                         pattern: p as u32,
                         offset: offset as u8,
+                        // Keywords are 2 to 64 bytes long (the rule compiler checks).
+                        len: n as u8,
+                        head,
+                        head_case,
                     };
                     entries.push((w, e));
                 }
@@ -418,6 +471,8 @@ impl Prefilter {
             // Pending occurrences end within `max_len` bytes of each other, and at one end
             // position there is at most one per keyword length.
             pending_capacity: (max_len + 1) * lengths.len().max(1),
+            max_len,
+            dense: OnceLock::new(),
         }
     }
 
@@ -425,6 +480,7 @@ impl Prefilter {
     pub(crate) fn new_scratch(&self) -> Scratch {
         Scratch {
             pending: Vec::with_capacity(self.pending_capacity),
+            dense: false,
         }
     }
 
@@ -466,9 +522,37 @@ impl Prefilter {
         }
     }
 
+    /// The Aho-Corasick DFA of the keywords, built on first use (or by
+    /// [`build_dense`](Self::build_dense)); `None` if it cannot be built.
+    fn dense(&self) -> Option<&AhoCorasick> {
+        self.dense
+            .get_or_init(|| {
+                if self.keywords.iter().any(|k| k.is_empty()) {
+                    return None; // an empty pattern would match everywhere
+                }
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&self.keywords)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Builds the automaton for dense blocks now (an eager engine: scanning then allocates
+    /// nothing).
+    pub(crate) fn build_dense(&self) {
+        self.dense();
+    }
+
     /// Calls `f` for every keyword occurrence lying entirely in `hay[lo..hi]`, ordered by end,
     /// then start: exactly what an overlapping, ASCII case-insensitive Aho-Corasick search
     /// over that span reports, in the same order.
+    ///
+    /// The range goes in blocks: each reports the occurrences ending in it (searching from
+    /// the longest keyword's length before it), with the gram filter, or with the
+    /// automaton after a full block dense in keywords. Both find the same occurrences.
     pub(crate) fn for_each(
         &self,
         hay: &[u8],
@@ -477,9 +561,56 @@ impl Prefilter {
         scratch: &mut Scratch,
         mut f: impl FnMut(Occurrence),
     ) {
-        let pending = &mut scratch.pending;
-        pending.clear();
         let hi = hi.min(hay.len());
+        // Occurrences ending at or before `cut` have been reported.
+        let mut cut = lo;
+        while cut < hi {
+            let next = (cut + BLOCK).min(hi);
+            let from = lo.max((cut + 1).saturating_sub(self.max_len));
+            let mut found = 0;
+            let mut emit = |o: Occurrence| {
+                if o.end > cut {
+                    found += 1;
+                    f(o);
+                }
+            };
+            let dense = if scratch.dense { self.dense() } else { None };
+            match dense {
+                Some(ac) => {
+                    let input = aho_corasick::Input::new(&hay[..next]).span(from..next);
+                    for m in ac.find_overlapping_iter(input) {
+                        let p = m.pattern().as_u32();
+                        if m.end() < hi && !contains(&self.follow[p as usize], hay[m.end()]) {
+                            continue; // as in the gram search's check
+                        }
+                        emit(Occurrence {
+                            end: m.end(),
+                            start: m.start(),
+                            pattern: p,
+                        });
+                    }
+                }
+                None => self.for_each_gram(hay, from, next, hi, &mut scratch.pending, emit),
+            }
+            if next - cut == BLOCK {
+                scratch.dense = found * DENSE_SPACING >= BLOCK;
+            }
+            cut = next;
+        }
+    }
+
+    /// [`for_each`](Self::for_each) with the gram filter; `follow_hi`: where the range
+    /// really ends (the byte after an occurrence ending before it decides whether it counts).
+    fn for_each_gram(
+        &self,
+        hay: &[u8],
+        lo: usize,
+        hi: usize,
+        follow_hi: usize,
+        pending: &mut Vec<Occurrence>,
+        mut f: impl FnMut(Occurrence),
+    ) {
+        pending.clear();
         let mut pair_at = self.next_pair(hay, lo, hi);
         let table: &[u64; WORDS] = &self.table;
         let mut i = lo;
@@ -495,7 +626,7 @@ impl Prefilter {
                 let k = (w >> (8 * s)) as u32;
                 let pair = pair_at == i + s;
                 if (bit_in(table, k) & 1 != 0 && self.has_gram(k)) || pair {
-                    self.check(hay, lo, hi, i + s, k, pair, pending, &mut f);
+                    self.check(hay, lo, hi, follow_hi, i + s, k, pair, pending, &mut f);
                 }
                 if pair {
                     pair_at = self.next_pair(hay, i + s + 1, hi);
@@ -510,7 +641,7 @@ impl Prefilter {
             let k = gram_of(&[b(i), b(i + 1), b(i + 2), b(i + 3)]);
             let pair = pair_at == i;
             if self.bit(k) & 1 != 0 || pair {
-                self.check(hay, lo, hi, i, k, pair, pending, &mut f);
+                self.check(hay, lo, hi, follow_hi, i, k, pair, pending, &mut f);
             }
             if pair {
                 pair_at = self.next_pair(hay, i + 1, hi);
@@ -531,51 +662,120 @@ impl Prefilter {
         hay: &[u8],
         lo: usize,
         hi: usize,
+        follow_hi: usize,
         i: usize,
         k: u32,
         pair: bool,
         pending: &mut Vec<Occurrence>,
         f: &mut impl FnMut(Occurrence),
     ) {
-        let candidates = self
-            .gram_entries(k)
-            .map(|e| (e.pattern, e.offset as usize))
-            .chain(
-                self.pair_patterns
-                    .iter()
-                    .filter(|_| pair)
-                    .map(|&p| (p, 0usize)),
-            );
         let mut released = false;
-        for (pattern, offset) in candidates {
-            let kw = &self.keywords[pattern as usize];
-            let Some(start) = i.checked_sub(offset) else {
+        for e in self.gram_entries(k) {
+            let Some(start) = i.checked_sub(e.offset as usize) else {
                 continue;
             };
-            let end = start + kw.len();
-            let case = &self.case_bits[pattern as usize];
-            if start < lo || end > hi || !eq_folded(&hay[start..end], kw, case) {
+            let end = start + e.len as usize;
+            if start < lo || end > hi || !self.keyword_at(hay, start, e) {
                 continue;
             }
-            if end < hi && !contains(&self.follow[pattern as usize], hay[end]) {
-                continue; // no rule of this keyword can match from here
-            }
-            if !released {
-                // Occurrences from this hit and later ones end at `i + min_tail` or later.
-                let bound = i + self.min_tail;
-                while pending.last().is_some_and(|o| o.end < bound) {
-                    f(pending.pop().unwrap_or_else(|| unreachable!()));
-                }
-                released = true;
-            }
-            let o = Occurrence {
-                end,
+            self.queue(
+                hay,
+                follow_hi,
+                i,
                 start,
-                pattern,
-            };
-            let at = pending.partition_point(|q| q > &o);
-            pending.insert(at, o);
+                end,
+                e.pattern,
+                &mut released,
+                pending,
+                f,
+            );
         }
+        if pair {
+            for &pattern in self.pair_patterns.iter() {
+                let kw = &self.keywords[pattern as usize];
+                let end = i + kw.len();
+                let case = &self.case_bits[pattern as usize];
+                if i < lo || end > hi || !eq_folded(&hay[i..end], kw, case) {
+                    continue;
+                }
+                self.queue(
+                    hay,
+                    follow_hi,
+                    i,
+                    i,
+                    end,
+                    pattern,
+                    &mut released,
+                    pending,
+                    f,
+                );
+            }
+        }
+    }
+
+    /// Whether entry `e`'s keyword is at `hay[start..]` (which holds its length): its first 8
+    /// bytes from the entry, the rest in place.
+    #[inline(always)]
+    fn keyword_at(&self, hay: &[u8], start: usize, e: &Entry) -> bool {
+        let Some(word) = hay.get(start..start + 8) else {
+            // Near the end of the buffer: compare byte by byte.
+            let p = e.pattern as usize;
+            let end = start + e.len as usize;
+            return eq_folded(&hay[start..end], &self.keywords[p], &self.case_bits[p]);
+        };
+        let n = usize::from(e.len).min(8);
+        let bytes = u64::MAX >> (8 * (8 - n));
+        let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        if (w | e.head_case) & bytes != e.head {
+            return false;
+        }
+        if e.len <= 8 {
+            return true;
+        }
+        let p = e.pattern as usize;
+        let end = start + e.len as usize;
+        eq_folded(
+            &hay[start + 8..end],
+            &self.keywords[p][8..],
+            &self.case_bits[p][8..],
+        )
+    }
+
+    /// Queues the occurrence of `pattern` at `start..end`, found by the check at `i`, unless
+    /// the byte after it cannot continue a match; before the first one from this check,
+    /// reports every pending occurrence no later hit can precede.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn queue(
+        &self,
+        hay: &[u8],
+        hi: usize,
+        i: usize,
+        start: usize,
+        end: usize,
+        pattern: u32,
+        released: &mut bool,
+        pending: &mut Vec<Occurrence>,
+        f: &mut impl FnMut(Occurrence),
+    ) {
+        if end < hi && !contains(&self.follow[pattern as usize], hay[end]) {
+            return; // no rule of this keyword can match from here
+        }
+        if !*released {
+            // Occurrences from this hit and later ones end at `i + min_tail` or later.
+            let bound = i + self.min_tail;
+            while pending.last().is_some_and(|o| o.end < bound) {
+                f(pending.pop().unwrap_or_else(|| unreachable!()));
+            }
+            *released = true;
+        }
+        let o = Occurrence {
+            end,
+            start,
+            pattern,
+        };
+        let at = pending.partition_point(|q| q > &o);
+        pending.insert(at, o);
     }
 }
 
@@ -682,6 +882,49 @@ mod tests {
                     expected,
                     "seed {seed} span {lo}..{hi}"
                 );
+            }
+        }
+    }
+
+    /// Ranges of several blocks, alternating stretches dense in keywords with plain words:
+    /// blocks after a dense one are searched by the automaton, blocks after a plain one by the
+    /// gram filter, and together they report what one Aho-Corasick search does, `follow`
+    /// applied, block boundaries anywhere in the range.
+    #[test]
+    fn dense_blocks_report_the_same_occurrences() {
+        let keywords = default_keywords();
+        let mut follow = vec![ANY_BYTE; keywords.len()];
+        for (i, f) in follow.iter_mut().enumerate().filter(|(i, _)| i % 5 == 0) {
+            // Some keywords count only before a digit or `=`.
+            *f = [0; 4];
+            for b in b"0123456789=".iter().chain(&[i as u8]) {
+                f[usize::from(b / 64)] |= 1 << (b % 64);
+            }
+        }
+        let pf = Prefilter::new(&keywords, &follow);
+        let plain = b"the quick brown fox jumps over the lazy dog while logs roll by. ";
+        for seed in 0..4u64 {
+            let mut hay = Vec::new();
+            for part in 0..5u64 {
+                if part % 2 == 0 {
+                    hay.extend(haystack(seed * 131 + part, 2 * BLOCK + 777, &keywords));
+                } else {
+                    hay.extend(plain.iter().cycle().take(BLOCK + 333));
+                }
+            }
+            let n = hay.len();
+            for (lo, hi) in [(0, n), (13, n - 5), (BLOCK - 3, 2 * BLOCK + 500)] {
+                let expected: Vec<Occurrence> = reference(&keywords, &hay, lo, hi)
+                    .into_iter()
+                    .filter(|o| o.end == hi || contains(&follow[o.pattern as usize], hay[o.end]))
+                    .collect();
+                let mut scratch = pf.new_scratch();
+                let mut got = Vec::new();
+                pf.for_each(&hay, lo, hi, &mut scratch, |o| got.push(o));
+                assert_eq!(got.len(), expected.len(), "seed {seed} span {lo}..{hi}");
+                assert!(got == expected, "seed {seed} span {lo}..{hi}");
+                // Each range ends in a dense stretch: the automaton searched its last block.
+                assert!(scratch.dense, "seed {seed} span {lo}..{hi}");
             }
         }
     }

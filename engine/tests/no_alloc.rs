@@ -129,7 +129,8 @@ fn line_mode_and_redaction_allocate_nothing() {
 fn default_ruleset_on_its_own_examples_allocates_nothing() {
     // The shipped rules, over a corpus built from every rule's examples and counter-examples
     // (so every regex, validator and allowlist path runs) plus text the scanner's warm-up never
-    // sees: generated logs and minified JavaScript with planted keys, and random noise.
+    // sees: generated logs and minified JavaScript with planted keys, text dense in keywords
+    // (searched by the prefilter's automaton after its first block), and random noise.
     let engine = secretsift::Engine::with_default_rules().unwrap();
     let mut block = Vec::new();
     for (i, r) in secretsift::default_rules().iter().enumerate() {
@@ -141,6 +142,7 @@ fn default_ruleset_on_its_own_examples_allocates_nothing() {
     }
     block.extend(corpus::logs(1 << 20, 50).data);
     block.extend(corpus::minified_js(1 << 20, 50).data);
+    block.extend(corpus::keyword_dense(1 << 20, 50).data);
     block.extend(common::input(0xd1ce, 5_000));
     let mut data = Vec::with_capacity(64 << 20);
     while data.len() < 64 << 20 {
