@@ -136,32 +136,53 @@ extern "C" {
     fn new() -> TextEncoder;
     #[wasm_bindgen(method)]
     fn encode(this: &TextEncoder, s: &JsValue) -> Uint8Array;
+    /// Encodes into `dest` (wasm memory, no copy in between); reports what it read and wrote.
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, s: &JsValue, dest: &mut [u8]) -> EncodeIntoResult;
+
+    type EncodeIntoResult;
+    /// UTF-16 code units read.
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeIntoResult) -> u32;
 }
 
 thread_local! {
     static ENCODER: TextEncoder = TextEncoder::new();
 }
 
-/// A JS string as UTF-8. wasm-bindgen's own conversion copies ASCII one character at a time
-/// in JS, which made scanning a 64 KiB string cost half again as much as scanning its bytes;
-/// the platform encoder and one copy into wasm memory are native. Lone surrogates become
-/// U+FFFD, as with wasm-bindgen's conversion (one UTF-16 unit either way, so offsets hold).
-fn utf8_of(s: &JsValue) -> String {
+/// A JS string as UTF-8 (an ASCII string takes the `Ascii` form, with no UTF-8 check: its
+/// byte offsets are its UTF-16 offsets). wasm-bindgen's own conversion copies ASCII one
+/// character at a time in JS, which made scanning a 64 KiB string cost half again as much as
+/// scanning its bytes; the platform encoder is native. Lone surrogates become U+FFFD, as with
+/// wasm-bindgen's conversion (one UTF-16 unit either way, so offsets hold).
+fn text_of_string(s: &JsValue) -> Text {
+    // Most text is ASCII, one byte per UTF-16 unit: encode straight into wasm memory, and
+    // only when that did not read the whole string (it is not ASCII), the general way.
+    let units = s.unchecked_ref::<js_sys::JsString>().length() as usize;
+    let mut ascii = vec![0u8; units];
+    if ENCODER.with(|e| e.encode_into(s, &mut ascii)).read() as usize == units {
+        return Text::Ascii(ascii); // every unit took one byte
+    }
     let bytes = ENCODER.with(|e| e.encode(s)).to_vec();
     // `TextEncoder` output is UTF-8 by definition; the lossy path only guards that.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    Text::Str(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// Input to scan: bytes, or a string whose offsets are reported in UTF-16 code units.
 enum Text {
     Bytes(Vec<u8>),
     Str(String),
+    /// A string of ASCII characters only.
+    Ascii(Vec<u8>),
 }
 
 impl Text {
     fn from_js(input: &JsValue) -> Result<Text, JsValue> {
         if input.is_string() {
-            Ok(Text::Str(utf8_of(input)))
+            Ok(text_of_string(input))
         } else if let Some(a) = input.dyn_ref::<Uint8Array>() {
             Ok(Text::Bytes(a.to_vec()))
         } else if input.is_instance_of::<js_sys::ArrayBuffer>() {
@@ -172,7 +193,7 @@ impl Text {
     }
     fn bytes(&self) -> &[u8] {
         match self {
-            Text::Bytes(b) => b,
+            Text::Bytes(b) | Text::Ascii(b) => b,
             Text::Str(s) => s.as_bytes(),
         }
     }
@@ -307,7 +328,7 @@ impl JsEngine {
         let findings = sink.findings;
         Ok(match &text {
             Text::Str(s) => findings_to_js(&findings, Some(s)),
-            Text::Bytes(_) => findings_to_js(&findings, None),
+            Text::Bytes(_) | Text::Ascii(_) => findings_to_js(&findings, None),
         })
     }
 
@@ -329,7 +350,7 @@ impl JsEngine {
         Ok(match text {
             // Secrets are replaced whole, at match boundaries that the regexes place on
             // characters; `from_utf8_lossy` only guards the impossible case.
-            Text::Str(_) => JsValue::from_str(&String::from_utf8_lossy(&out)),
+            Text::Str(_) | Text::Ascii(_) => JsValue::from_str(&String::from_utf8_lossy(&out)),
             Text::Bytes(_) => Uint8Array::from(&out[..]).into(),
         })
     }
@@ -403,7 +424,7 @@ impl JsEngine {
 
 fn chunk_bytes(chunk: &JsValue) -> Result<Vec<u8>, JsValue> {
     Text::from_js(chunk).map(|t| match t {
-        Text::Bytes(b) => b,
+        Text::Bytes(b) | Text::Ascii(b) => b,
         Text::Str(s) => s.into_bytes(),
     })
 }
