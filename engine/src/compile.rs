@@ -20,6 +20,7 @@ use regex_syntax::hir::Hir;
 use crate::error::{BuildError, BuildErrorKind};
 use crate::gate::{wants_gate, Gate, GateKind, KeywordGates};
 use crate::regex_facts::{self, ByteSet, Facts, ParseError};
+use crate::required::{required_bytes, RequiredBytes};
 use crate::rule::{AllowTarget, Kind, RuleSyntax};
 use crate::validate::Validator;
 
@@ -98,6 +99,8 @@ pub(crate) struct Matcher {
     pub allow_regexes: Vec<meta::Regex>,
     /// Stopwords, ASCII case-insensitive.
     pub stopwords: Option<AhoCorasick>,
+    /// Rare bytes one of which every match holds: a window without any has no match.
+    pub required: Option<RequiredBytes>,
 }
 
 /// A rule's gate, which an eager engine builds with the rule and a lazy engine only once the
@@ -262,6 +265,7 @@ impl Matcher {
             false => hir,
         };
         let regex = build_regex(id, "regex", &hir)?;
+        let required = required_bytes(&hir);
         let gate = RuleGate::new(&hir, gated, secret_group, lazy);
         let keyword_gates = match gated {
             GateKind::Window { generic: true } => KeywordGates::build(&hir, keywords),
@@ -297,6 +301,7 @@ impl Matcher {
             keyword_gates,
             allow_regexes,
             stopwords,
+            required,
         })
     }
 

@@ -56,6 +56,7 @@ pub mod placeholder;
 mod prefilter;
 mod redact;
 mod regex_facts;
+mod required;
 pub mod rule;
 mod scanner;
 mod shared_gate;
