@@ -170,6 +170,16 @@ struct Entry {
     head_case: u64,
 }
 
+/// The bit [`eq_folded`] sets on a byte of `hay` to compare it with `b` of a lowercase
+/// keyword: 0x20 for a letter, else 0.
+fn case_bit(b: u8) -> u8 {
+    if b.is_ascii_lowercase() {
+        0x20
+    } else {
+        0
+    }
+}
+
 /// `head` and `head_case` of keyword `k` (lowercase).
 fn head_of(k: &[u8]) -> (u64, u64) {
     let mut head = [0u8; 8];
@@ -177,7 +187,7 @@ fn head_of(k: &[u8]) -> (u64, u64) {
     let n = k.len().min(8);
     head[..n].copy_from_slice(&k[..n]);
     for (c, &b) in case.iter_mut().zip(&k[..n]) {
-        *c = if b.is_ascii_lowercase() { 0x20 } else { 0 };
+        *c = case_bit(b);
     }
     (u64::from_le_bytes(head), u64::from_le_bytes(case))
 }
@@ -448,11 +458,7 @@ impl Prefilter {
         };
         let case_bits = keywords
             .iter()
-            .map(|k| {
-                k.iter()
-                    .map(|b| if b.is_ascii_lowercase() { 0x20 } else { 0 })
-                    .collect()
-            })
+            .map(|k| k.iter().map(|&b| case_bit(b)).collect())
             .collect();
         let max_len = keywords.iter().map(|k| k.len()).max().unwrap_or(0);
         let mut lengths: Vec<usize> = keywords.iter().map(|k| k.len()).collect();
