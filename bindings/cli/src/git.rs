@@ -291,6 +291,7 @@ fn scan_diff(
         line_map: map,
         commit,
         hits: Vec::new(),
+        line_starts: Vec::new(),
     };
     let Ok(()) = scanner.scan(&f.text, &mut sink);
     // Allowed lines are lines of the diff stream; hits carry file lines, so map them first.

@@ -657,6 +657,27 @@ fn inline_allow_comments() {
     write(&d, "a.py", s);
     let r = scan(&d, &[]);
     assert_eq!((r.code, r.out.as_str()), (0, ""));
+    // A marker counts for its whole line, however far along: here the line starts in the
+    // first 64 KiB read and the marker comes two reads later.
+    let long = format!(
+        "k = '{}' {} # gitleaks:allow\nk = '{}'\n",
+        aws(),
+        "y".repeat(150 * 1024),
+        aws2()
+    );
+    write(&d, "a.py", long);
+    let v = json_lines(&scan(&d, &["--format", "json"]).out);
+    assert_eq!(v.len(), 1, "only the unmarked line's key");
+    assert_eq!(v[0]["line"], 2);
+    // A marker on the next line, or on the line before, silences nothing here.
+    write(
+        &d,
+        "a.py",
+        format!("# secretsift:allow\nk = '{}'\n# gitleaks:allow\n", aws()),
+    );
+    let v = json_lines(&scan(&d, &["--format", "json"]).out);
+    assert_eq!(v.len(), 1, "the marker lines are not the key's line");
+    assert_eq!(v[0]["line"], 2);
 }
 
 #[test]
