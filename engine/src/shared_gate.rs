@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use regex_automata::{Anchored, Input};
 
-use crate::compile::{CompiledRule, LATE_AFTER};
+use crate::compile::{CompiledRule, LATE_AFTER_FULL};
 use crate::engine::map_on_threads;
 use crate::gate::{Gate, Limits};
 
@@ -40,7 +40,7 @@ struct Group {
     /// Longest match among them: the span a shared search covers.
     max_len: usize,
     /// Built at engine build, or in a lazy engine once its keywords have occurred
-    /// [`LATE_AFTER`] times (building the members' gates then too).
+    /// [`LATE_AFTER_FULL`] times (building the members' gates then too).
     built: OnceLock<Option<Built>>,
     /// Occurrences of its keywords before it was built.
     uses: AtomicU32,
@@ -157,7 +157,7 @@ impl SharedGates {
         };
         let group = &self.groups[*g as usize];
         if group.built.get().is_none()
-            && group.uses.fetch_add(1, Ordering::Relaxed) + 1 < LATE_AFTER
+            && group.uses.fetch_add(1, Ordering::Relaxed) + 1 < LATE_AFTER_FULL
         {
             return &[]; // a lazy engine: not worth building yet
         }
@@ -278,13 +278,17 @@ mod tests {
         let eager = Engine::builder().build().unwrap();
         // Assignments that every `secret` rule looks at and none reports.
         let text = |n: usize| "const secret = process.env.SECRET || null;\n".repeat(n);
-        assert!(lazy.scan(text(10).as_bytes()).is_empty());
-        assert_eq!(lazy.0.shared_gates.ready_count(), 0, "after 20 occurrences");
-        let many = text(100) + &texts().concat();
+        assert!(lazy.scan(text(300).as_bytes()).is_empty());
+        assert_eq!(
+            lazy.0.shared_gates.ready_count(),
+            0,
+            "after 600 occurrences (LATE_AFTER_FULL: {LATE_AFTER_FULL})"
+        );
+        let many = text(300) + &texts().concat();
         assert_eq!(lazy.scan(many.as_bytes()), eager.scan(many.as_bytes()));
         assert!(
             lazy.0.shared_gates.ready_count() >= 1,
-            "by the 64th occurrence"
+            "by the {LATE_AFTER_FULL}th occurrence"
         );
     }
 }
