@@ -540,11 +540,15 @@ pub fn run(args: ScanArgs) -> u8 {
         }
         eprintln!("{summary}");
     }
-    if errors > 0 {
+    let code = if errors > 0 {
         EXIT_ERROR
     } else if secrets > 0 && args.write_baseline.is_none() {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    }
+    };
+    // The process ends here: freeing the compiled rules one allocation at a time took 5% of
+    // a scan of 4 MiB of npm bundles, for memory the exit returns anyway.
+    std::mem::forget(ctx);
+    code
 }
