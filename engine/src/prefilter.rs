@@ -316,10 +316,31 @@ fn common_word_grams() -> Vec<u32> {
     grams
 }
 
+/// A trigram, ASCII lowercase, as a number (the order [`common_trigrams`] sorts by).
+fn lower_trigram(t: &[u8]) -> u32 {
+    u32::from_le_bytes([
+        t[0].to_ascii_lowercase(),
+        t[1].to_ascii_lowercase(),
+        t[2].to_ascii_lowercase(),
+        0,
+    ])
+}
+
+/// [`COMMON_TRIGRAMS`] as sorted [`lower_trigram`]s: a binary search per trigram instead of
+/// 50 comparisons (those were a fifth of every engine build).
+fn common_trigrams() -> Vec<u32> {
+    let mut t: Vec<u32> = COMMON_TRIGRAMS
+        .iter()
+        .map(|c| lower_trigram(&c[..]))
+        .collect();
+    t.sort_unstable();
+    t
+}
+
 /// Estimated frequency of a gram in text: the product of its bytes' commonness, times 8 for
-/// each common trigram in it, times 64 inside a common word (`common_words`: the sorted
-/// [`common_word_grams`]).
-fn gram_rarity(g: &[u8], common_words: &[u32]) -> u64 {
+/// each common trigram in it (`common_trigrams`: [`common_trigrams`], matched ignoring ASCII
+/// case), times 64 inside a common word (`common_words`: the sorted [`common_word_grams`]).
+fn gram_rarity(g: &[u8], common_words: &[u32], common_trigrams: &[u32]) -> u64 {
     let word = if common_words.binary_search(&gram_of(g)).is_ok() {
         64
     } else {
@@ -331,11 +352,7 @@ fn gram_rarity(g: &[u8], common_words: &[u32]) -> u64 {
             .product::<u64>();
     let common = g
         .windows(3)
-        .filter(|t| {
-            COMMON_TRIGRAMS
-                .iter()
-                .any(|c| t.eq_ignore_ascii_case(&c[..]))
-        })
+        .filter(|t| common_trigrams.binary_search(&lower_trigram(t)).is_ok())
         .count() as u32;
     bytes << (3 * common)
 }
@@ -358,6 +375,7 @@ impl Prefilter {
         // already use and grams inside a stem other keywords share. Keywords with the fewest
         // choices pick first.
         let common = common_word_grams();
+        let trigrams = common_trigrams();
         let mut sorted: Vec<&[u8]> = keywords.iter().map(|k| &k[..]).collect();
         sorted.sort_unstable();
         sorted.dedup();
@@ -416,7 +434,10 @@ impl Prefilter {
                             // `checkout_`, `checkout.`, `checkoutapi`) is hit wherever that
                             // stem is, once for each of them that picks a gram there.
                             let stem = sharing_prefix(&sorted, &k[..j + 4]);
-                            (gram_rarity(g, &common) * u64::from(reuse * stem), j)
+                            (
+                                gram_rarity(g, &common, &trigrams) * u64::from(reuse * stem),
+                                j,
+                            )
                         })
                         .unwrap_or(0);
                     let g = gram_of(&k[offset..offset + 4]);
