@@ -398,8 +398,10 @@ pub(crate) struct CompileOptions {
     pub generic_entropy: Option<f64>,
     /// Defer compiling the regexes to their first use (only for rules with `facts`).
     pub lazy: bool,
-    /// Keywords of the generic rules, lowercase (see [`wants_gate`]).
-    pub common_keywords: Vec<String>,
+    /// Finds the generic rules' keywords, lowercase (see [`wants_gate`]); `None` when there
+    /// are none. One automaton for all of them: testing each rule keyword against each
+    /// common one with `str::contains` was a quarter of a lazy engine's build.
+    pub common_keywords: Option<aho_corasick::AhoCorasick>,
 }
 
 /// Compiles one rule. `facts` are its regex's facts when known already (the embedded rules,

@@ -1,5 +1,6 @@
 //! The compiled, immutable engine and its builder.
 
+use aho_corasick::AhoCorasick;
 use std::sync::Arc;
 
 use crate::builtin::DEFAULT_RULES;
@@ -301,13 +302,20 @@ impl EngineBuilder {
         }
         // Generic rules' keywords are names common in code (`token`, `secret`): other rules
         // sharing one run as often as the generic rules do, so they get gates too.
-        let common_keywords = sources
+        let common: std::collections::BTreeSet<String> = sources
             .iter()
             .filter(|(r, _)| r.has_common_keywords())
             .flat_map(|(r, _)| r.keywords.iter().map(|k| k.to_ascii_lowercase()))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
             .collect();
+        let common_keywords = match common.is_empty() {
+            true => None,
+            false => Some(AhoCorasick::new(&common).map_err(|e| {
+                BuildError::new(
+                    BuildErrorKind::Limit,
+                    format!("generic rules' keywords: {e}"),
+                )
+            })?),
+        };
         let options = CompileOptions {
             max_match_len: self.max_match_len,
             generic_entropy: self.generic_entropy,

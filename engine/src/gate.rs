@@ -120,7 +120,7 @@ pub(crate) fn wants_gate(
         || random_hits(keywords) >= 1.0
         || keywords
             .iter()
-            .any(|k| o.common_keywords.iter().any(|c| k.contains(c.as_str())));
+            .any(|k| o.common_keywords.as_ref().is_some_and(|c| c.is_match(k)));
     match (common, anchored) {
         (false, anchored) => GateKind::Light { anchored },
         (true, true) => GateKind::Anchored { generic },
