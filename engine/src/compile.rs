@@ -104,13 +104,14 @@ pub(crate) struct Matcher {
 }
 
 /// A rule's gate, which an eager engine builds with the rule and a lazy engine only once the
-/// rule has run the PikeVM [`LATE_AFTER`] times, in any stream (and a shared gate, once its
-/// keywords have occurred as often: see [`crate::shared_gate`]). A lazy engine is for start-up-bound hosts (the CLI on a
-/// few files, a commit hook, a browser tab), where building the gates of every rule the input
-/// selects cost more than it saved: the generic rules' gates take 3-4 ms each, and the CLI
-/// spent 45 of its 50 ms on the demo folder building them for a handful of `password`s.
-/// Rules that need one (`token` all over minified code, `zoom` in real bundles) get it within
-/// a fraction of a MiB. Gates never change results, so neither does when they are built.
+/// rule has run the PikeVM [`LATE_AFTER`] times ([`LATE_AFTER_FULL`] for full gates), in any
+/// stream (and a shared gate, once its keywords have occurred [`LATE_AFTER_FULL`] times: see
+/// [`crate::shared_gate`]). A lazy engine is for start-up-bound hosts (the CLI on a few files,
+/// a commit hook, a browser tab), where building the gates of every rule the input selects
+/// cost more than it saved: the generic rules' gates take 3-4 ms each, and the CLI spent 45 of
+/// its 50 ms on the demo folder building them for a handful of `password`s. Rules that need
+/// one (`token` all over minified code, `zoom` in real bundles) get it within a few MiB.
+/// Gates never change results, so neither does when they are built.
 pub(crate) struct RuleGate {
     /// What a lazy engine builds it from; `None` once built up front.
     source: Option<(Hir, GateKind, usize)>,
@@ -133,7 +134,7 @@ pub(crate) const LATE_AFTER: u32 = 64;
 pub(crate) const LATE_AFTER_FULL: u32 = 1024;
 
 impl RuleGate {
-    /// Built now (an eager engine), or after [`LATE_AFTER`] PikeVM runs (`late`).
+    /// Built now (an eager engine), or later (`late`: see [`RuleGate::get`]).
     fn new(hir: &Hir, kind: GateKind, secret_group: usize, late: bool) -> RuleGate {
         let gate = OnceLock::new();
         let source = match late {
@@ -162,7 +163,8 @@ impl RuleGate {
     }
 
     /// The gate, once built. Until then each call counts a PikeVM run about to happen, and the
-    /// [`LATE_AFTER`]-th ([`LATE_AFTER_FULL`]-th for full gates) builds it (thread-safe: concurrent calls build it once).
+    /// [`LATE_AFTER`]-th ([`LATE_AFTER_FULL`]-th for full gates) builds it (thread-safe:
+    /// concurrent calls build it once).
     pub fn get(&self) -> Option<&Gate> {
         if let Some(gate) = self.gate.get() {
             return gate.as_ref();

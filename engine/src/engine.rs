@@ -1,7 +1,8 @@
 //! The compiled, immutable engine and its builder.
 
-use aho_corasick::AhoCorasick;
 use std::sync::Arc;
+
+use aho_corasick::AhoCorasick;
 
 use crate::builtin::DEFAULT_RULES;
 use crate::compile::{compile_rule, CompileOptions, CompiledRule, RuleInfo};
