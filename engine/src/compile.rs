@@ -104,14 +104,15 @@ pub(crate) struct Matcher {
 }
 
 /// A rule's gate, which an eager engine builds with the rule and a lazy engine only once the
-/// rule has run the PikeVM [`LATE_AFTER`] times ([`LATE_AFTER_FULL`] for full gates), in any
-/// stream (and a shared gate, once its keywords have occurred [`LATE_AFTER_FULL`] times: see
-/// [`crate::shared_gate`]). A lazy engine is for start-up-bound hosts (the CLI on a few files,
-/// a commit hook, a browser tab), where building the gates of every rule the input selects
-/// cost more than it saved: the generic rules' gates take 3-4 ms each, and the CLI spent 45 of
-/// its 50 ms on the demo folder building them for a handful of `password`s. Rules that need
-/// one (`token` all over minified code, `zoom` in real bundles) get it within a few MiB.
-/// Gates never change results, so neither does when they are built.
+/// rule has run the PikeVM [`LATE_AFTER`] times ([`LATE_AFTER_FULL`] for anchored full
+/// gates), in any stream (and a shared gate, once its keywords have occurred
+/// [`LATE_AFTER_FULL`] times: see [`crate::shared_gate`]). A lazy engine is for
+/// start-up-bound hosts (the CLI on a few files, a commit hook, a browser tab), where building
+/// the gates of every rule the input selects cost more than it saved: the generic rules' gates
+/// take 3-4 ms each, and the CLI spent 45 of its 50 ms on the demo folder building them for a
+/// handful of `password`s. Rules that need one (`token` all over minified code, `zoom` in real
+/// bundles) get it within a few MiB. Gates never change results, so neither does when they
+/// are built.
 pub(crate) struct RuleGate {
     /// What a lazy engine builds it from; `None` once built up front.
     source: Option<(Hir, GateKind, usize)>,
@@ -125,12 +126,13 @@ pub(crate) struct RuleGate {
 /// to build as 50-100 anchored PikeVM runs of its rule.
 pub(crate) const LATE_AFTER: u32 = 64;
 
-/// The same for full gates (generic rules, and rules that share their keywords) and shared
-/// gates: these take 1-15 ms each to build, while their rules' PikeVM runs on the common
-/// keywords (`token`, `key`, `secret` in code) mostly end a few bytes in. Waiting for 64 runs
-/// built them for inputs that never repaid them: on 4 MiB of real npm bundles the CLI spent
-/// 570M of its 880M instructions on gates, and waiting for 1,024 cut that run to 310M; text
-/// that keeps selecting these rules (32 MiB of minified code) pays 8% more instructions.
+/// The same for full anchored gates (generic rules, and rules that share their keywords) and
+/// shared gates: these take 1-15 ms each to build, while their rules' anchored PikeVM runs on
+/// the common keywords (`token`, `key`, `secret` in code) mostly end a few bytes in. Waiting
+/// for 64 runs built them for inputs that never repaid them: on 4 MiB of real npm bundles the
+/// CLI spent 570M of its 880M instructions on gates; with 1,024, 279M in all. Window rules
+/// keep 64: each of their runs searches a whole window (hundreds of bytes at every `eaa` of
+/// Facebook's rule in logs), and waiting for 1,024 of those cost 128 MiB of logs 20% more.
 pub(crate) const LATE_AFTER_FULL: u32 = 1024;
 
 impl RuleGate {
@@ -145,8 +147,8 @@ impl RuleGate {
             }
         };
         let late_after = match kind {
-            GateKind::Light { .. } => LATE_AFTER,
-            GateKind::Anchored { .. } | GateKind::Window { .. } => LATE_AFTER_FULL,
+            GateKind::Anchored { .. } => LATE_AFTER_FULL,
+            GateKind::Light { .. } | GateKind::Window { .. } => LATE_AFTER,
         };
         RuleGate {
             source,
@@ -163,8 +165,8 @@ impl RuleGate {
     }
 
     /// The gate, once built. Until then each call counts a PikeVM run about to happen, and the
-    /// [`LATE_AFTER`]-th ([`LATE_AFTER_FULL`]-th for full gates) builds it (thread-safe:
-    /// concurrent calls build it once).
+    /// [`LATE_AFTER`]-th ([`LATE_AFTER_FULL`]-th for anchored full gates) builds it
+    /// (thread-safe: concurrent calls build it once).
     pub fn get(&self) -> Option<&Gate> {
         if let Some(gate) = self.gate.get() {
             return gate.as_ref();
