@@ -99,7 +99,8 @@ pub(crate) struct Matcher {
     pub allow_regexes: Vec<meta::Regex>,
     /// Stopwords, ASCII case-insensitive.
     pub stopwords: Option<AhoCorasick>,
-    /// Rare bytes one of which every match holds: a window without any has no match.
+    /// For a window rule: rare bytes one of which every match holds (a window without any has
+    /// no match).
     pub required: Option<RequiredBytes>,
 }
 
@@ -117,8 +118,6 @@ pub(crate) struct RuleGate {
     /// What a lazy engine builds it from; `None` once built up front.
     source: Option<(Hir, GateKind, usize)>,
     runs: AtomicU32,
-    /// [`LATE_AFTER`] or [`LATE_AFTER_FULL`], by the gate's kind.
-    late_after: u32,
     gate: OnceLock<Option<Gate>>,
 }
 
@@ -146,14 +145,9 @@ impl RuleGate {
                 None
             }
         };
-        let late_after = match kind {
-            GateKind::Anchored { .. } => LATE_AFTER_FULL,
-            GateKind::Light { .. } | GateKind::Window { .. } => LATE_AFTER,
-        };
         RuleGate {
             source,
             runs: AtomicU32::new(0),
-            late_after,
             gate,
         }
     }
@@ -171,7 +165,12 @@ impl RuleGate {
         if let Some(gate) = self.gate.get() {
             return gate.as_ref();
         }
-        if self.runs.fetch_add(1, Ordering::Relaxed) + 1 < self.late_after {
+        // Not built, so built late: `source` is kept until then.
+        let late_after = match self.source {
+            Some((_, GateKind::Anchored { .. }, _)) => LATE_AFTER_FULL,
+            _ => LATE_AFTER,
+        };
+        if self.runs.fetch_add(1, Ordering::Relaxed) + 1 < late_after {
             return None;
         }
         self.build()
@@ -283,7 +282,8 @@ impl Matcher {
             false => hir,
         };
         let regex = build_regex(id, "regex", &hir)?;
-        let required = required_bytes(&hir);
+        // Only window searches use them (an anchored search starts at its keyword).
+        let required = (!gated.anchored()).then(|| required_bytes(&hir)).flatten();
         let gate = RuleGate::new(&hir, gated, secret_group, lazy);
         let keyword_gates = match gated {
             GateKind::Window { generic: true } => KeywordGates::build(&hir, keywords),

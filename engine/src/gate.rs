@@ -100,6 +100,16 @@ pub(crate) enum GateKind {
     Window { generic: bool },
 }
 
+impl GateKind {
+    /// Whether the rule's regex runs anchored at its keywords (else over their windows).
+    pub fn anchored(self) -> bool {
+        matches!(
+            self,
+            GateKind::Anchored { .. } | GateKind::Light { anchored: true }
+        )
+    }
+}
+
 /// Which [`Gate`] a rule gets: rules whose keywords together occur in random data (base64,
 /// hex) as often as one of 3 bytes (`eyj`, `eaa`, `00d`; or Airtable's 35 keywords `pat0` ...
 /// `patz`), and rules that are generic or share a keyword with a generic rule (`token`): the

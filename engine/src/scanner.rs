@@ -240,7 +240,7 @@ impl Work {
         }
         let stats = &mut self.stats[ri];
         stats.candidates += 1;
-        if let Some(required) = m.required.filter(|_| !anchored && from < to) {
+        if let Some(required) = m.required.filter(|_| from < to) {
             if !required.occur_in(&win.buf[rel(from)..rel(to)]) {
                 // Every match holds one of these bytes, so none lies in [from, to): what the
                 // search would find, in a few instructions.
