@@ -40,7 +40,8 @@
 //! 5. **Dense blocks.** Where keywords are every few bytes (configuration dumps, `.env`
 //!    files, adversarial text), nearly every gram hits, and the exact checks cost more than
 //!    the automaton's chain: ~700 instructions an occurrence in keyword-dense text, against
-//!    ~28 a byte for an Aho-Corasick DFA of all keywords. So the range goes in blocks of
+//!    ~9 a byte for an Aho-Corasick DFA of all keywords (walked state by state here: the
+//!    crate's overlapping iterator added ~150 a match). So the range goes in blocks of
 //!    [`BLOCK`] bytes, and after a full block with an occurrence every [`DENSE_SPACING`] bytes
 //!    or more often, the next block is searched with that DFA (built on first need: 3.9 MB
 //!    and 5-15 ms for the default set, so short inputs never pay for it). Each block reports the
@@ -51,7 +52,9 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 
 use crate::regex_facts::{contains, ByteSet, ANY_BYTE};
 
@@ -243,7 +246,7 @@ pub(crate) struct Prefilter {
     /// Longest keyword.
     max_len: usize,
     /// The automaton for blocks dense in keywords (see [`Prefilter::dense`]).
-    dense: OnceLock<Option<AhoCorasick>>,
+    dense: OnceLock<Option<DFA>>,
 }
 
 /// How common a byte is in text, roughly (higher: more common). Used only to choose which
@@ -551,20 +554,58 @@ impl Prefilter {
 
     /// The Aho-Corasick DFA of the keywords, built on first use (or by
     /// [`build_dense`](Self::build_dense)); `None` if it cannot be built.
-    fn dense(&self) -> Option<&AhoCorasick> {
+    fn dense(&self) -> Option<&DFA> {
         self.dense
             .get_or_init(|| {
                 if self.keywords.iter().any(|k| k.is_empty()) {
                     return None; // an empty pattern would match everywhere
                 }
-                AhoCorasick::builder()
+                DFA::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(false)
                     .build(&self.keywords)
                     .ok()
             })
             .as_ref()
+    }
+
+    /// Calls `emit` for every keyword occurrence ending in `hay[from..next]` (searching
+    /// from `from`), by end, then longest first, that a byte of its `follow` set follows
+    /// (or that ends at `hi`). The automaton's own loop, walked here: its overlapping
+    /// iterator costs ~150 instructions a match to suspend and resume, which in text with a
+    /// keyword every few bytes was more than the walk itself.
+    fn for_each_dense(
+        &self,
+        dfa: &DFA,
+        hay: &[u8],
+        from: usize,
+        next: usize,
+        hi: usize,
+        mut emit: impl FnMut(Occurrence),
+    ) {
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return;
+        };
+        for (at, &b) in hay[..next].iter().enumerate().skip(from) {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            // Unanchored and standard: no dead state; special states are match states.
+            if !dfa.is_special(sid) || !dfa.is_match(sid) {
+                continue;
+            }
+            let end = at + 1;
+            for k in 0..dfa.match_len(sid) {
+                let p = dfa.match_pattern(sid, k);
+                if end < hi && !contains(&self.follow[p.as_usize()], hay[end]) {
+                    continue; // as in the gram search's check
+                }
+                emit(Occurrence {
+                    end,
+                    start: end - dfa.pattern_len(p),
+                    pattern: p.as_u32(),
+                });
+            }
+        }
     }
 
     /// Builds the automaton for dense blocks now (an eager engine: scanning then allocates
@@ -595,7 +636,7 @@ impl Prefilter {
             let next = (cut + BLOCK).min(hi);
             let from = lo.max((cut + 1).saturating_sub(self.max_len));
             let mut found = 0;
-            let mut emit = |o: Occurrence| {
+            let emit = |o: Occurrence| {
                 if o.end > cut {
                     found += 1;
                     f(o);
@@ -603,20 +644,7 @@ impl Prefilter {
             };
             let dense = if scratch.dense { self.dense() } else { None };
             match dense {
-                Some(ac) => {
-                    let input = aho_corasick::Input::new(&hay[..next]).span(from..next);
-                    for m in ac.find_overlapping_iter(input) {
-                        let p = m.pattern().as_u32();
-                        if m.end() < hi && !contains(&self.follow[p as usize], hay[m.end()]) {
-                            continue; // as in the gram search's check
-                        }
-                        emit(Occurrence {
-                            end: m.end(),
-                            start: m.start(),
-                            pattern: p,
-                        });
-                    }
-                }
+                Some(dfa) => self.for_each_dense(dfa, hay, from, next, hi, emit),
                 None => self.for_each_gram(hay, from, next, hi, &mut scratch.pending, emit),
             }
             if next - cut == BLOCK {
