@@ -563,6 +563,8 @@ impl Prefilter {
                 DFA::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    // The walk below never asks a prefilter, and without one the start
+                    // state is not special: only match states are.
                     .prefilter(false)
                     .build(&self.keywords)
                     .ok()
@@ -589,7 +591,7 @@ impl Prefilter {
         };
         for (at, &b) in hay[..next].iter().enumerate().skip(from) {
             sid = dfa.next_state(Anchored::No, sid, b);
-            // Unanchored and standard: no dead state; special states are match states.
+            // Unanchored and standard: no dead state (see `dense` for the start state).
             if !dfa.is_special(sid) || !dfa.is_match(sid) {
                 continue;
             }
