@@ -598,8 +598,8 @@ impl Prefilter {
             let end = at + 1;
             for k in 0..dfa.match_len(sid) {
                 let p = dfa.match_pattern(sid, k);
-                if end < hi && !contains(&self.follow[p.as_usize()], hay[end]) {
-                    continue; // as in the gram search's check
+                if !self.may_continue(hay, hi, end, p.as_u32()) {
+                    continue;
                 }
                 emit(Occurrence {
                     end,
@@ -798,6 +798,13 @@ impl Prefilter {
         )
     }
 
+    /// Whether a rule of keyword `pattern`, ending at `end`, can match on from there: the
+    /// range ends there (`hi`; what follows is unknown), or a byte of its `follow` set does.
+    #[inline(always)]
+    fn may_continue(&self, hay: &[u8], hi: usize, end: usize, pattern: u32) -> bool {
+        end >= hi || contains(&self.follow[pattern as usize], hay[end])
+    }
+
     /// Queues the occurrence of `pattern` at `start..end`, found by the check at `i`, unless
     /// the byte after it cannot continue a match; before the first one from this check,
     /// reports every pending occurrence no later hit can precede.
@@ -815,8 +822,8 @@ impl Prefilter {
         pending: &mut Vec<Occurrence>,
         f: &mut impl FnMut(Occurrence),
     ) {
-        if end < hi && !contains(&self.follow[pattern as usize], hay[end]) {
-            return; // no rule of this keyword can match from here
+        if !self.may_continue(hay, hi, end, pattern) {
+            return;
         }
         if !*released {
             // Occurrences from this hit and later ones end at `i + min_tail` or later.
