@@ -209,9 +209,10 @@ impl CompiledRule {
     }
 
     /// Whether the rule's regex runs anchored at its keywords with an anchored gate (once
-    /// compiled, if the gate's DFA fits its limits).
+    /// compiled, if the gate's DFA fits its limits). The kind says both: [`wants_gate`] makes
+    /// it `Anchored` only for rules with anchors.
     pub fn has_anchored_gate_kind(&self) -> bool {
-        self.anchors.is_some() && matches!(self.gated, GateKind::Anchored { .. })
+        matches!(self.gated, GateKind::Anchored { .. })
     }
 
     /// Heap bytes of the compiled regexes, or 0 while they are not compiled yet.

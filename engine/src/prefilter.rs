@@ -52,7 +52,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
 
@@ -245,8 +245,9 @@ pub(crate) struct Prefilter {
     pending_capacity: usize,
     /// Longest keyword.
     max_len: usize,
-    /// The automaton for blocks dense in keywords (see [`Prefilter::dense`]).
-    dense: OnceLock<Option<DFA>>,
+    /// The automaton for blocks dense in keywords and its start state (see
+    /// [`Prefilter::dense`]).
+    dense: OnceLock<Option<(DFA, StateID)>>,
 }
 
 /// How common a byte is in text, roughly (higher: more common). Used only to choose which
@@ -552,22 +553,25 @@ impl Prefilter {
         }
     }
 
-    /// The Aho-Corasick DFA of the keywords, built on first use (or by
-    /// [`build_dense`](Self::build_dense)); `None` if it cannot be built.
-    fn dense(&self) -> Option<&DFA> {
+    /// The Aho-Corasick DFA of the keywords and its unanchored start state, built on first use
+    /// (or by [`build_dense`](Self::build_dense)); `None` if it cannot be built (then the gram
+    /// filter searches every block).
+    fn dense(&self) -> Option<&(DFA, StateID)> {
         self.dense
             .get_or_init(|| {
                 if self.keywords.iter().any(|k| k.is_empty()) {
                     return None; // an empty pattern would match everywhere
                 }
-                DFA::builder()
+                let dfa = DFA::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     // The walk below never asks a prefilter, and without one the start
                     // state is not special: only match states are.
                     .prefilter(false)
                     .build(&self.keywords)
-                    .ok()
+                    .ok()?;
+                let start = dfa.start_state(Anchored::No).ok()?;
+                Some((dfa, start))
             })
             .as_ref()
     }
@@ -579,16 +583,14 @@ impl Prefilter {
     /// keyword every few bytes was more than the walk itself.
     fn for_each_dense(
         &self,
-        dfa: &DFA,
+        (dfa, start): &(DFA, StateID),
         hay: &[u8],
         from: usize,
         next: usize,
         hi: usize,
         mut emit: impl FnMut(Occurrence),
     ) {
-        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
-            return;
-        };
+        let mut sid = *start;
         for (at, &b) in hay[..next].iter().enumerate().skip(from) {
             sid = dfa.next_state(Anchored::No, sid, b);
             // Unanchored and standard: no dead state (see `dense` for the start state).
