@@ -148,6 +148,11 @@ fn is_code_or_reference(s: &[u8]) -> bool {
         || is_code_fragment(s)
         || is_code_before_punctuation(s)
         || is_code_expression(s)
+        || is_bundler_name(s)
+        || is_negated_code(s)
+        || is_template_interpolation(s)
+        || is_regex_source(s)
+        || is_escaped_json(s)
         || starts_with_ci(s, b"http://")
         || starts_with_ci(s, b"https://")
         || starts_with_ci(s, b"file://")
@@ -236,11 +241,28 @@ pub fn is_generic_value_noise(whole: &[u8], value: std::ops::Range<usize>, passw
     if restates_name(&whole[..value.start], s) {
         return true;
     }
+    if password && names_no_password(&whole[..value.start], s) {
+        return true;
+    }
     if password && (quoted || is_config_assignment(whole, value.start)) {
         is_password_literal_noise(s)
     } else {
         is_generic_noise(s)
     }
+}
+
+/// Whether a password rule's name holds no password: a pass-through option
+/// (`OPTION_PASS_THROUGH = "passThrough"`), a `password-protected` message, or a render pass
+/// (`pass === 'opaque'`: a bare `pass` given one lowercase word, as graphics code names its
+/// passes; a password compared in code is rarely a dictionary word without a digit).
+fn names_no_password(before: &[u8], value: &[u8]) -> bool {
+    let name = &before[..before
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .count()];
+    contains_ci(name, b"through")
+        || contains_ci(name, b"protected")
+        || (name == b"pass" && is_only(value, |b| b.is_ascii_lowercase()))
 }
 
 /// Whether a value of several words spells the name it is assigned to (`NO_API_KEY = "no api
@@ -486,15 +508,24 @@ fn is_member_access(s: &[u8]) -> bool {
         }
         parts += 1;
     }
-    parts >= 2 && is_identifier(s.rsplit(|&b| b == b'.').next().unwrap_or(s))
+    let last = s.rsplit(|&b| b == b'.').next().unwrap_or(s);
+    // `this.$tokenIndex`: `$` opens JavaScript names (jQuery, Ace, Vue instance members).
+    parts >= 2 && is_identifier(last.strip_prefix(b"$").unwrap_or(last))
 }
 
-/// `getToken(`, `read_secret()`.
+/// `getToken(`, `read_secret()`, `tokens[i].replace(/^`, `this.#crypto.encode(`: a callee
+/// (names, members, private `#` members, indexes) and then anything, such as a regex literal.
 fn is_call(s: &[u8]) -> bool {
     match memchr::memchr(b'(', s) {
-        Some(i) if i > 0 => is_only(&s[..i], |b| {
-            b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'$'
-        }),
+        Some(i) if i > 0 => {
+            let callee = &s[..i];
+            let member = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$');
+            is_only(callee, member)
+                || (callee.windows(2).all(|w| w[1] != b'#' || w[0] == b'.')
+                    && is_only(callee, |b| member(b) || b == b'#')
+                    && callee[0] != b'#')
+                || (callee.contains(&b'[') && is_code_expression(callee))
+        }
         _ => false,
     }
 }
@@ -553,7 +584,12 @@ fn is_code_segment(s: &[u8]) -> bool {
     if s.is_empty() {
         return false;
     }
-    if s.len() <= 4 && s[0].is_ascii_alphabetic() && is_only(s, |b| b.is_ascii_alphanumeric()) {
+    // Short tokens: `S3`, `K8S`, `ec2`, and with a leading digit `3D`, `2D`, `4K`.
+    if s.len() <= 4
+        && s.iter().any(u8::is_ascii_alphabetic)
+        && (s[0].is_ascii_alphabetic() || s.len() <= 2)
+        && is_only(s, |b| b.is_ascii_alphanumeric())
+    {
         return true;
     }
     if s.contains(&b'_') || s.contains(&b'-') {
@@ -595,9 +631,25 @@ fn is_header_name(s: &[u8]) -> bool {
 }
 
 /// Dotted or kebab words with no digit: Monaco token classes (`keyword.tag-for`,
-/// `@brackets.directive`), CSS classes (`.ant-input-password-icon`).
+/// `@brackets.directive`), CSS classes (`.ant-input-password-icon`); or with one- or two-digit
+/// dotted segments after two words, as Ace and TextMate scope names end
+/// (`support.class.actionscript.2`).
 fn is_dotted_words(s: &[u8]) -> bool {
     let s = s.strip_prefix(b"@").unwrap_or(s);
+    let numbered_scope = || {
+        let parts = || s.split(|&b| b == b'.');
+        parts()
+            .filter(|p| p.len() >= 3 && is_only(p, |b| b.is_ascii_lowercase()))
+            .count()
+            >= 2
+            && parts().all(|p| {
+                (!p.is_empty() && is_only(p, |b| b.is_ascii_lowercase() || b == b'-'))
+                    || (matches!(p.len(), 1 | 2) && is_only(p, |b| b.is_ascii_digit()))
+            })
+    };
+    if numbered_scope() {
+        return true;
+    }
     // `$0`..`$9` are regex replacement references (`keyword.tag-$1`), not value bytes.
     let is_ref = |i: usize| {
         (s[i] == b'$' && s.get(i + 1).is_some_and(u8::is_ascii_digit))
@@ -660,6 +712,13 @@ fn is_comparison(s: &[u8]) -> bool {
 fn is_code_fragment(s: &[u8]) -> bool {
     memchr::memmem::find(s, b"){").is_some()
         || memchr::memmem::find(s, b")=>").is_some()
+        // Logical operators after a name, among members or calls (`a.name||a.id||`).
+        || ((s.contains(&b'.') || s.contains(&b'('))
+            && [&b"||"[..], b"&&"].iter().any(|op| {
+                memchr::memmem::find_iter(s, op).any(|i| {
+                    i > 0 && (s[i - 1].is_ascii_alphanumeric() || s[i - 1] == b')')
+                })
+            }))
         || (s.first() == Some(&b'{')
             && s.last() == Some(&b':')
             && is_only(&s[1..s.len() - 1], |b| {
@@ -712,7 +771,71 @@ fn is_code_expression(s: &[u8]) -> bool {
             .all(|seg| {
                 is_only(seg, |b| b.is_ascii_digit())
                     || is_code_segment(seg.strip_prefix(b"$").unwrap_or(seg))
+                    || is_bundler_name(seg)
             })
+}
+
+/// A name that a bundler or compiler derived from an identifier with `$`: a renamed binding
+/// (`DOMTokenListPrototype$2`, `formatDistanceLocale$83`) or a Babel temporary
+/// (`_passPairs$_i`). Not any name with a `$` in it: `super$ecret` is a password.
+fn is_bundler_name(s: &[u8]) -> bool {
+    let mut parts = s.split(|&b| b == b'$');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let temporary = first.first() == Some(&b'_');
+    s.contains(&b'$')
+        && is_code_segment(first.strip_prefix(b"_").unwrap_or(first))
+        && parts.all(|p| {
+            (matches!(p.len(), 1..=3) && is_only(p, |b| b.is_ascii_digit()))
+                || (temporary && p.first() == Some(&b'_') && is_code_segment(&p[1..]))
+        })
+}
+
+/// A negated name or member (`!n.DEPTHPREPASS`, `!!o.objectMode`,
+/// `!response.enableEmailLinkSignin`): a boolean expression in minified code.
+fn is_negated_code(s: &[u8]) -> bool {
+    let rest = s.strip_prefix(b"!!").or_else(|| s.strip_prefix(b"!"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && r[0] != b'!'
+            && (is_member_access(r) || is_code_member_access(r) || is_bundler_name(r))
+    })
+}
+
+/// A template literal's interpolation (`x${unit.replace(`, `)$))${extglobStar}`): code
+/// building a string. A `${` that opens the value is a placeholder (`is_placeholder`); here it
+/// may sit anywhere, followed by a name and then `}`, a member, a call or an index.
+fn is_template_interpolation(s: &[u8]) -> bool {
+    memchr::memmem::find_iter(s, b"${").any(|i| {
+        let rest = &s[i + 2..];
+        let name = rest
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+            .count();
+        name > 0
+            && !rest[0].is_ascii_digit()
+            && matches!(rest.get(name), Some(b'}' | b'.' | b'(' | b'['))
+    })
+}
+
+/// A regular expression's source: a character class of ranges (`[a-zA-Z0-9!#$%&'*+.^_|~]+`,
+/// the RFC 7230 token pattern that OAuth libraries assign to `tokenMatch`).
+fn is_regex_source(s: &[u8]) -> bool {
+    s.contains(&b'[')
+        && [&b"a-z"[..], b"A-Z", b"0-9"]
+            .iter()
+            .filter(|r| memchr::memmem::find(s, r).is_some())
+            .count()
+            >= 2
+}
+
+/// JSON text inside a JSON or JavaScript string (a source map's `sourcesContent`,
+/// `"{\"a\":\"integer\",\"b\":…}"`): the value runs over escaped quotes between fields.
+fn is_escaped_json(s: &[u8]) -> bool {
+    [&br#"\",\""#[..], br#"\":\""#]
+        .iter()
+        .any(|p| memchr::memmem::find(s, p).is_some())
 }
 
 fn is_only(s: &[u8], f: impl Fn(u8) -> bool) -> bool {
@@ -836,6 +959,30 @@ mod tests {
         for n in ["e}terminate(e){unreachable(", "{display:"] {
             assert!(noise(n), "code {n}");
         }
+        // Shapes from popular npm packages' built files (ace-builds, cesium, date-fns,
+        // mixpanel-browser, babylonjs, @babel/standalone, @tensorflow/tfjs, prettier, katex,
+        // oauth4webapi, google-auth-library, source maps of @sentry/browser).
+        for n in [
+            "support.class.actionscript.2",
+            "this.$tokenIndex",
+            "Pass.CESIUM_3D_TILE_CLASSIFICATION",
+            "formatDistanceLocale$83[token]",
+            "DOMTokenListPrototype$2",
+            "_passPairs$_i[1]",
+            "x${unit.replace(/(^.)/",
+            ")$))${extglobStar}",
+            "(${spaceRegexString}+)|",
+            "tokens[i].replace(/^",
+            "this.#crypto.encodeBase64StringUtf8(",
+            "!n.DEPTHPREPASS",
+            "!!o.objectMode",
+            "!response.enableEmailLinkSignin",
+            "return!1}a=(a.name||a.id||",
+            r"[a-zA-Z0-9!#$%&\'\*\+\-\.\^_`\|~]+",
+            r#"integer\",\"ai.documents\":\"string[]\",\"ai.finish_reason\":\"string"#,
+        ] {
+            assert!(noise(n), "code {n}");
+        }
         // Secrets keep firing: random strings, base64 with padding, JWT-like dotted values.
         for s in [
             "hK8s92LmQp0zXv7B",
@@ -851,6 +998,9 @@ mod tests {
             "p7Xq2LmN9vR4tK8wZ3bH6yC1",
             "super$ecret",
             "Prestigitariu$",
+            "pa$$w0rd$2",
+            "m{{h}o)p${e]nob(ody[finds>-_$#thisone}}",
+            "Kq9vN3xR||5tYw",
             "t1.wm==.qBbnh40nwaN9lZ3Opb4TE7iOqKkK0wUKMFdn5BgDuQ0u2ENs_6kfIRLeKFlA0lTzbCuJfYtzUwJBc9WQjsbLuG=",
         ] {
             assert!(!noise(s), "{s}");
@@ -905,6 +1055,21 @@ mod tests {
         // Mismatched quotes, or a rule not tagged `password`, keep the generic filter.
         assert!(noise("password = 'whiteduke\"", "whiteduke", true));
         assert!(noise("token = 'whiteduke'", "whiteduke", false));
+        // Names that hold no password: pass-through options, messages, render passes.
+        assert!(noise(
+            "OPTION_PASS_THROUGH = \"passThrough\"",
+            "passThrough",
+            true
+        ));
+        assert!(noise(
+            "PASS_THROUGH_COMPRESSED = \"compressed\"",
+            "compressed",
+            true
+        ));
+        assert!(noise("password-protected: ECMA-376", "ECMA-376", true));
+        assert!(noise("pass === 'opaque'", "opaque", true));
+        assert!(!noise("pass === 'opaque9'", "opaque9", true));
+        assert!(!noise("db_pass = 'whiteduke'", "whiteduke", true));
     }
 
     #[test]
