@@ -117,12 +117,11 @@ pub fn is_placeholder(s: &[u8]) -> bool {
 /// Whether a value captured by a generic (name-based) rule is code or an identifier rather
 /// than a secret.
 pub fn is_generic_noise(s: &[u8]) -> bool {
-    // A word with 3+ trailing digits (`abuser123456`, `Secret2024`) is a password's shape,
-    // not a name's: names carry at most a short version number (`tokenV2`, `S3`).
     is_uuid(s)
-        || (is_identifier(s) && trailing_digits(s) < 3)
+        || is_name(s)
+        // A sigil before a name: prettier's `"?NonExpressionParenKeyword"` token kinds.
+        || s.strip_prefix(b"?").is_some_and(|r| !r.is_empty() && is_name(r))
         || is_code_or_reference(s)
-        || is_code_name(s)
         || is_dotted_words(s)
         || is_assignment(s)
         || ends_with_ci(s, b".js")
@@ -133,6 +132,13 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         || ends_with_ci(s, b".key")
         || ends_with_ci(s, b".txt")
         || contains_ci(s, b"secret")
+}
+
+/// An identifier without a password's trailing number, or a name made of words. A word with
+/// 3+ trailing digits (`abuser123456`, `Secret2024`) is a password's shape, not a name's:
+/// names carry at most a short version number (`tokenV2`, `S3`).
+fn is_name(s: &[u8]) -> bool {
+    (is_identifier(s) && trailing_digits(s) < 3) || is_code_name(s)
 }
 
 /// What both generic filters drop: code (member accesses, calls, type annotations, comparisons,
@@ -153,6 +159,7 @@ fn is_code_or_reference(s: &[u8]) -> bool {
         || is_template_interpolation(s)
         || is_regex_source(s)
         || is_escaped_json(s)
+        || is_code_before_escaped_newline(s)
         || starts_with_ci(s, b"http://")
         || starts_with_ci(s, b"https://")
         || starts_with_ci(s, b"file://")
@@ -719,10 +726,15 @@ fn is_code_fragment(s: &[u8]) -> bool {
                     i > 0 && (s[i - 1].is_ascii_alphanumeric() || s[i - 1] == b')')
                 })
             }))
+        // An object literal's first key (`{display:`, `{pattern:/(:[`).
         || (s.first() == Some(&b'{')
-            && s.last() == Some(&b':')
-            && is_only(&s[1..s.len() - 1], |b| {
-                b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+            && memchr::memchr(b':', s).is_some_and(|c| {
+                (c == s.len() - 1
+                    && c > 1
+                    && is_only(&s[1..c], |b| {
+                        b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+                    }))
+                    || (c > 3 && is_identifier(&s[1..c]) && trailing_digits(&s[1..c]) == 0)
             }))
 }
 
@@ -828,6 +840,12 @@ fn is_regex_source(s: &[u8]) -> bool {
             .filter(|r| memchr::memmem::find(s, r).is_some())
             .count()
             >= 2
+}
+
+/// Code up to a `\n` escape (`!!o.objectMode\n\nconst` in a source map's `sourcesContent`):
+/// the value ran on over the escaped line break.
+fn is_code_before_escaped_newline(s: &[u8]) -> bool {
+    memchr::memmem::find(s, br"\n").is_some_and(|i| i > 0 && is_code_or_reference(&s[..i]))
 }
 
 /// JSON text inside a JSON or JavaScript string (a source map's `sourcesContent`,
@@ -977,6 +995,9 @@ mod tests {
             "!n.DEPTHPREPASS",
             "!!o.objectMode",
             "!response.enableEmailLinkSignin",
+            "?NonExpressionParenKeyword",
+            r"!!o.objectMode\n\nconst",
+            "{pattern:/(:[",
             "return!1}a=(a.name||a.id||",
             r"[a-zA-Z0-9!#$%&\'\*\+\-\.\^_`\|~]+",
             r#"integer\",\"ai.documents\":\"string[]\",\"ai.finish_reason\":\"string"#,
@@ -1001,6 +1022,9 @@ mod tests {
             "pa$$w0rd$2",
             "m{{h}o)p${e]nob(ody[finds>-_$#thisone}}",
             "Kq9vN3xR||5tYw",
+            "?Kq9vN3xR5tYw",
+            r"hK8s92LmQp0zXv7B\nnext",
+            "{x9:Kq9vN3xR5tYw",
             "t1.wm==.qBbnh40nwaN9lZ3Opb4TE7iOqKkK0wUKMFdn5BgDuQ0u2ENs_6kfIRLeKFlA0lTzbCuJfYtzUwJBc9WQjsbLuG=",
         ] {
             assert!(!noise(s), "{s}");
