@@ -121,6 +121,12 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         || is_name(s)
         // A sigil before a name: prettier's `"?NonExpressionParenKeyword"` token kinds.
         || s.strip_prefix(b"?").is_some_and(|r| !r.is_empty() && is_name(r))
+        // A variable reference (`$var-compass` in SCSS, `$tokenValue`).
+        || s.strip_prefix(b"$").is_some_and(|r| !r.is_empty() && is_code_segment(r))
+        // A name running on over a `\n` escape (`propIsBypass\n` in a source map).
+        || memchr::memmem::find(s, br"\n").is_some_and(|i| i > 0 && is_name(&s[..i]))
+        || is_ethereum_address(s)
+        || is_text(s)
         || is_code_or_reference(s)
         || is_dotted_words(s)
         || is_assignment(s)
@@ -132,6 +138,18 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         || ends_with_ci(s, b".key")
         || ends_with_ci(s, b".txt")
         || contains_ci(s, b"secret")
+}
+
+/// An Ethereum address (`0x` and 40 hex digits): public by design; private keys are 64.
+fn is_ethereum_address(s: &[u8]) -> bool {
+    s.len() == 42 && s.starts_with(b"0x") && is_only(&s[2..], |b| b.is_ascii_hexdigit())
+}
+
+/// Natural-language text in a non-Latin script (a message table's
+/// `"Unexpected_token_1012": "予期しないトークンです。"`): a third or more of the bytes are
+/// UTF-8 beyond ASCII. API keys and tokens are ASCII.
+fn is_text(s: &[u8]) -> bool {
+    s.iter().filter(|&&b| b >= 0x80).count() * 3 >= s.len()
 }
 
 /// An identifier without a password's trailing number, or a name made of words. A word with
@@ -769,6 +787,13 @@ fn is_code_expression(s: &[u8]) -> bool {
     if s.first() == Some(&b'_') && s.contains(&b'$') && is_only(s, name) {
         return true;
     }
+    if is_index(s) {
+        return true;
+    }
+    // `#` only for private members (`this.#tokens[i]`).
+    if s.windows(2).any(|w| w[1] == b'#' && w[0] != b'.') || s.first() == Some(&b'#') {
+        return false;
+    }
     // `!` and `?` only as in code: `x!.y`, `!!x`, `a?.b`, `a ?? b`.
     let trigger = s.iter().any(|&b| operator(b))
         || [&b"?."[..], b"??", b"!.", b"!!"]
@@ -776,7 +801,7 @@ fn is_code_expression(s: &[u8]) -> bool {
             .any(|op| memchr::memmem::find(s, op).is_some());
     trigger
         && is_only(s, |b| {
-            name(b) || operator(b) || matches!(b, b'.' | b'-' | b'!' | b'?')
+            name(b) || operator(b) || matches!(b, b'.' | b'-' | b'!' | b'?' | b'#')
         })
         && s.split(|&b| !name(b))
             .filter(|seg| !seg.is_empty())
@@ -785,6 +810,26 @@ fn is_code_expression(s: &[u8]) -> bool {
                     || is_code_segment(seg.strip_prefix(b"$").unwrap_or(seg))
                     || is_bundler_name(seg)
             })
+}
+
+/// An element of a named array (`_getAppIdAndApiKey[1]`, `parts[idx]`): a name of letters
+/// (at most two digits, as names carry) indexed by a number or a name. Babel's destructuring
+/// temporaries are camelCase runs of short words that [`is_code_segment`] does not know.
+fn is_index(s: &[u8]) -> bool {
+    let Some(open) = memchr::memchr(b'[', s) else {
+        return false;
+    };
+    let (base, index) = (&s[..open], &s[open + 1..]);
+    let base = base.strip_prefix(b"_").unwrap_or(base);
+    !base.is_empty()
+        && base[0].is_ascii_alphabetic()
+        && is_only(base, |b| b.is_ascii_alphanumeric() || b == b'_')
+        && base.iter().filter(|b| b.is_ascii_digit()).count() <= 2
+        && index.last() == Some(&b']')
+        && index.len() >= 2
+        && is_only(&index[..index.len() - 1], |b| {
+            b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
+        })
 }
 
 /// A name that a bundler or compiler derived from an identifier with `$`: a renamed binding
@@ -998,6 +1043,12 @@ mod tests {
             "?NonExpressionParenKeyword",
             r"!!o.objectMode\n\nconst",
             "{pattern:/(:[",
+            "_getAppIdAndApiKey[1]",
+            "this.#tokens[i]",
+            "$var-compass-drafting",
+            r"propIsBypass\n",
+            "0x2dc3685cA34163952CF4A5395b0039c00DFa851D",
+            "予期しないトークンです。",
             "return!1}a=(a.name||a.id||",
             r"[a-zA-Z0-9!#$%&\'\*\+\-\.\^_`\|~]+",
             r#"integer\",\"ai.documents\":\"string[]\",\"ai.finish_reason\":\"string"#,
@@ -1025,6 +1076,9 @@ mod tests {
             "?Kq9vN3xR5tYw",
             r"hK8s92LmQp0zXv7B\nnext",
             "{x9:Kq9vN3xR5tYw",
+            "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+            "pässwörd-Kq9vN3xR5tYw",
+            "Kq9v#N3xR[5tYw]",
             "t1.wm==.qBbnh40nwaN9lZ3Opb4TE7iOqKkK0wUKMFdn5BgDuQ0u2ENs_6kfIRLeKFlA0lTzbCuJfYtzUwJBc9WQjsbLuG=",
         ] {
             assert!(!noise(s), "{s}");
