@@ -12,7 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 big_mib="${SOAK_MIB:-1024}"
 cargo build -q --release --locked -p secretsift-cli
-bin="$PWD/target/release/secretsift"
+target=${CARGO_TARGET_DIR:-target}
+case $target in /*) ;; *) target="$PWD/$target" ;; esac
+bin="$target/release/secretsift"
 # Assembled at run time so this script does not itself look like a leak.
 key="AKIA""Q3EGRT4WZYPLN5DX"
 

@@ -19,7 +19,10 @@ fi
 
 # 2. Build the CLI.
 (cd "$ROOT" && cargo build --release -p secretsift-cli --quiet) || exit 2
-BIN="$ROOT/target/release/secretsift"
+# Where cargo put it: CARGO_TARGET_DIR if set (relative to the root, where cargo ran).
+TARGET=${CARGO_TARGET_DIR:-target}
+case $TARGET in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
+BIN="$TARGET/release/secretsift"
 
 TMP=$(mktemp -d)
 CANARY=zz-secretsift-canary
