@@ -124,7 +124,7 @@ pub fn is_generic_noise(s: &[u8]) -> bool {
         // A variable reference (`$var-compass` in SCSS, `$tokenValue`).
         || s.strip_prefix(b"$").is_some_and(|r| !r.is_empty() && is_code_segment(r))
         // A name running on over a `\n` escape (`propIsBypass\n` in a source map).
-        || memchr::memmem::find(s, br"\n").is_some_and(|i| i > 0 && is_name(&s[..i]))
+        || before_escaped_newline(s).is_some_and(is_name)
         || is_ethereum_address(s)
         || is_text(s)
         || is_code_or_reference(s)
@@ -545,10 +545,7 @@ fn is_call(s: &[u8]) -> bool {
         Some(i) if i > 0 => {
             let callee = &s[..i];
             let member = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$');
-            is_only(callee, member)
-                || (callee.windows(2).all(|w| w[1] != b'#' || w[0] == b'.')
-                    && is_only(callee, |b| member(b) || b == b'#')
-                    && callee[0] != b'#')
+            (is_only(callee, |b| member(b) || b == b'#') && hashes_are_private_members(callee))
                 || (callee.contains(&b'[') && is_code_expression(callee))
         }
         _ => false,
@@ -790,8 +787,7 @@ fn is_code_expression(s: &[u8]) -> bool {
     if is_index(s) {
         return true;
     }
-    // `#` only for private members (`this.#tokens[i]`).
-    if s.windows(2).any(|w| w[1] == b'#' && w[0] != b'.') || s.first() == Some(&b'#') {
+    if !hashes_are_private_members(s) {
         return false;
     }
     // `!` and `?` only as in code: `x!.y`, `!!x`, `a?.b`, `a ?? b`.
@@ -890,7 +886,19 @@ fn is_regex_source(s: &[u8]) -> bool {
 /// Code up to a `\n` escape (`!!o.objectMode\n\nconst` in a source map's `sourcesContent`):
 /// the value ran on over the escaped line break.
 fn is_code_before_escaped_newline(s: &[u8]) -> bool {
-    memchr::memmem::find(s, br"\n").is_some_and(|i| i > 0 && is_code_or_reference(&s[..i]))
+    before_escaped_newline(s).is_some_and(is_code_or_reference)
+}
+
+/// The bytes before the first `\n` escape, if any precede it.
+fn before_escaped_newline(s: &[u8]) -> Option<&[u8]> {
+    memchr::memmem::find(s, br"\n")
+        .filter(|&i| i > 0)
+        .map(|i| &s[..i])
+}
+
+/// Whether every `#` in `s` opens a private member (`this.#tokens`), after a `.`.
+fn hashes_are_private_members(s: &[u8]) -> bool {
+    s.first() != Some(&b'#') && s.windows(2).all(|w| w[1] != b'#' || w[0] == b'.')
 }
 
 /// JSON text inside a JSON or JavaScript string (a source map's `sourcesContent`,
