@@ -288,6 +288,29 @@ fn names_no_password(before: &[u8], value: &[u8]) -> bool {
     contains_ci(name, b"through")
         || contains_ci(name, b"protected")
         || (name == b"pass" && is_only(value, |b| b.is_ascii_lowercase()))
+        || names_itself(name, value)
+}
+
+/// A constant whose string value ends with its name's last word (`TRACEID_RENDER_PASS =
+/// "RenderPass"`, `SHADERPASS_FORWARD = "forward"`, `SHADERPASS_UV0 = "debug_uv0"` in
+/// PlayCanvas): an enum of names, not a password.
+fn names_itself(name: &[u8], value: &[u8]) -> bool {
+    let constant = name.iter().any(u8::is_ascii_uppercase)
+        && is_only(name, |b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'
+        });
+    let last = name.rsplit(|&b| b == b'_').next().unwrap_or(name);
+    // The word must start a word of the value: `mypassword` under `AUTO_SESSION_PASSWORD` is
+    // a password that happens to end in one.
+    let at = value.len().wrapping_sub(last.len());
+    constant
+        && last.len() >= 3
+        && is_identifier(value)
+        && value.len() >= last.len()
+        && value[at..].eq_ignore_ascii_case(last)
+        && (at == 0
+            || value[at - 1] == b'_'
+            || (value[at].is_ascii_uppercase() && value[at - 1].is_ascii_lowercase()))
 }
 
 /// Whether a value of several words spells the name it is assigned to (`NO_API_KEY = "no api
@@ -1156,6 +1179,12 @@ mod tests {
         assert!(noise("pass === 'opaque'", "opaque", true));
         assert!(!noise("pass === 'opaque9'", "opaque9", true));
         assert!(!noise("db_pass = 'whiteduke'", "whiteduke", true));
+        assert!(noise("PASS = \"RenderPass\"", "RenderPass", true));
+        assert!(noise("PASS_FORWARD = \"forward\"", "forward", true));
+        assert!(noise("PASS_UV0 = \"debug_uv0\"", "debug_uv0", true));
+        assert!(!noise("PASS = \"Tr0ub4dorPass!\"", "Tr0ub4dorPass!", true));
+        assert!(!noise("PASS_FORWARD = \"whiteduke\"", "whiteduke", true));
+        assert!(!noise("PASSWORD=mypassword", "mypassword", true));
     }
 
     #[test]
