@@ -178,6 +178,8 @@ fn is_code_or_reference(s: &[u8]) -> bool {
         || is_regex_source(s)
         || is_escaped_json(s)
         || is_code_before_escaped_newline(s)
+        || is_media_type(s)
+        || is_css_escape(s)
         || starts_with_ci(s, b"http://")
         || starts_with_ci(s, b"https://")
         || starts_with_ci(s, b"file://")
@@ -278,8 +280,9 @@ pub fn is_generic_value_noise(whole: &[u8], value: std::ops::Range<usize>, passw
 
 /// Whether a password rule's name holds no password: a pass-through option
 /// (`OPTION_PASS_THROUGH = "passThrough"`), a `password-protected` message, or a render pass
-/// (`pass === 'opaque'`: a bare `pass` given one lowercase word, as graphics code names its
-/// passes; a password compared in code is rarely a dictionary word without a digit).
+/// (`pass === 'opaque'`, `props.pass.axis === 'horizontal'`: a bare `pass` or a member of one
+/// given one lowercase word, as graphics code names its passes; a password compared in code is
+/// rarely a dictionary word without a digit).
 fn names_no_password(before: &[u8], value: &[u8]) -> bool {
     let name = &before[..before
         .iter()
@@ -287,7 +290,8 @@ fn names_no_password(before: &[u8], value: &[u8]) -> bool {
         .count()];
     contains_ci(name, b"through")
         || contains_ci(name, b"protected")
-        || (name == b"pass" && is_only(value, |b| b.is_ascii_lowercase()))
+        || ((name == b"pass" || name.starts_with(b"pass."))
+            && is_only(value, |b| b.is_ascii_lowercase()))
         || names_itself(name, value)
 }
 
@@ -853,7 +857,8 @@ fn is_index(s: &[u8]) -> bool {
 
 /// A name that a bundler or compiler derived from an identifier with `$`: a renamed binding
 /// (`DOMTokenListPrototype$2`, `formatDistanceLocale$83`) or a Babel temporary
-/// (`_passPairs$_i`). Not any name with a `$` in it: `super$ecret` is a password.
+/// (`_passPairs$_i`, `_auth$split2`). Not any name with a `$` in it: `super$ecret` is a
+/// password.
 fn is_bundler_name(s: &[u8]) -> bool {
     let mut parts = s.split(|&b| b == b'$');
     let Some(first) = parts.next() else {
@@ -864,7 +869,7 @@ fn is_bundler_name(s: &[u8]) -> bool {
         && is_code_segment(first.strip_prefix(b"_").unwrap_or(first))
         && parts.all(|p| {
             (matches!(p.len(), 1..=3) && is_only(p, |b| b.is_ascii_digit()))
-                || (temporary && p.first() == Some(&b'_') && is_code_segment(&p[1..]))
+                || (temporary && is_code_segment(p.strip_prefix(b"_").unwrap_or(p)))
         })
 }
 
@@ -910,6 +915,32 @@ fn is_regex_source(s: &[u8]) -> bool {
 /// the value ran on over the escaped line break.
 fn is_code_before_escaped_newline(s: &[u8]) -> bool {
     before_escaped_newline(s).is_some_and(is_code_or_reference)
+}
+
+/// A media type (`application/vnd.apple.pkpass` in a MIME table under `"pkpass"`).
+fn is_media_type(s: &[u8]) -> bool {
+    const TYPES: &[&[u8]] = &[
+        b"application/",
+        b"audio/",
+        b"font/",
+        b"image/",
+        b"model/",
+        b"multipart/",
+        b"text/",
+        b"video/",
+    ];
+    TYPES.iter().any(|t| {
+        s.starts_with(t)
+            && s.len() > t.len()
+            && is_only(&s[t.len()..], |b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-')
+            })
+    })
+}
+
+/// A CSS escape (`"\f2d1"`: an icon font's code point under `"compass"`).
+fn is_css_escape(s: &[u8]) -> bool {
+    s.len() >= 2 && s.len() <= 7 && s[0] == b'\\' && is_only(&s[1..], |b| b.is_ascii_hexdigit())
 }
 
 /// The bytes before the first `\n` escape, if any precede it.
@@ -1075,6 +1106,9 @@ mod tests {
             r"!!o.objectMode\n\nconst",
             "{pattern:/(:[",
             "_getAppIdAndApiKey[1]",
+            "_auth$split2[1]",
+            "application/vnd.apple.pkpass",
+            r"\f2d1",
             "this.#tokens[i]",
             "$var-compass-drafting",
             r"propIsBypass\n",
@@ -1110,6 +1144,8 @@ mod tests {
             "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
             "pässwörd-Kq9vN3xR5tYw",
             "Kq9v#N3xR[5tYw]",
+            "application/Kq9vN3xR5tYw",
+            r"\f2d1Kq9vN3xR5tYw",
             "t1.wm==.qBbnh40nwaN9lZ3Opb4TE7iOqKkK0wUKMFdn5BgDuQ0u2ENs_6kfIRLeKFlA0lTzbCuJfYtzUwJBc9WQjsbLuG=",
         ] {
             assert!(!noise(s), "{s}");
@@ -1177,6 +1213,7 @@ mod tests {
         ));
         assert!(noise("password-protected: ECMA-376", "ECMA-376", true));
         assert!(noise("pass === 'opaque'", "opaque", true));
+        assert!(noise("pass.axis === 'horizontal'", "horizontal", true));
         assert!(!noise("pass === 'opaque9'", "opaque9", true));
         assert!(!noise("db_pass = 'whiteduke'", "whiteduke", true));
         assert!(noise("PASS = \"RenderPass\"", "RenderPass", true));
